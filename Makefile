@@ -1,0 +1,54 @@
+# motcua — one-stop administrative procedures for health administrations.
+# `make run` and `make test` are the two commands; each installs what it needs first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-unit test-service test-e2e lint format typecheck lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements/lock.txt services/shared/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pip<26.3'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e services/shared
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python -m infra.local
+
+test: install lint typecheck
+	$(BIN)/python -m pytest
+
+test-unit: install
+	$(BIN)/python -m pytest tests/unit
+
+test-service: install
+	$(BIN)/python -m pytest tests/service
+
+test-e2e: install
+	$(BIN)/python -m pytest tests/e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install
+	$(BIN)/mypy
+
+# Re-resolve the pins from requirements/dev.in into a throwaway environment.
+lock:
+	rm -rf /tmp/motcua-lock && $(PYTHON) -m venv /tmp/motcua-lock
+	/tmp/motcua-lock/bin/pip install --quiet 'pip<26.3' && /tmp/motcua-lock/bin/pip install --quiet -r requirements/dev.in
+	( echo '# Pinned, resolved set of every dependency (runtime + dev). Regenerate: make lock'; \
+	  /tmp/motcua-lock/bin/pip freeze ) > requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,209 @@
+"""`make run`: start moto, create every resource, run the four services, the event pump and the
+gateway; write .local/stack.json; stop everything on Ctrl-C.
+
+Environment: MOTCUA_GATEWAY_PORT (8000), MOTCUA_MOTO_PORT (5000), MOTCUA_STATE_DIR (.local),
+MOTCUA_HOST (127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from infra.local.apps import ROOT, load_app
+from infra.local.bootstrap import DEMO_PASSWORD, DEMO_USERS, Stack, create_all
+from infra.resources import RESOURCES, SERVICES
+
+STAGE = "local"
+REGION = "ap-southeast-1"
+log = logging.getLogger("motcua.local")
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def start_moto(host: str, port: int, log_file: Path) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+        stdout=log_file.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"moto server exited; see {log_file}")
+        try:
+            urllib.request.urlopen(f"http://{host}:{port}/moto-api/", timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("moto server did not start within 30 s")
+
+
+def aws_environment(endpoint: str) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=os.environ.get("MOTCUA_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    for noisy in ("botocore", "pynamodb", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    host = os.environ.get("MOTCUA_HOST", "127.0.0.1")
+    gateway_port = int(os.environ.get("MOTCUA_GATEWAY_PORT", "8000"))
+    moto_port = int(os.environ.get("MOTCUA_MOTO_PORT", "5000"))
+    state_dir = Path(os.environ.get("MOTCUA_STATE_DIR", ROOT / ".local"))
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / "stack.json").unlink(missing_ok=True)
+    for port, what in ((moto_port, "MOTCUA_MOTO_PORT"), (gateway_port, "MOTCUA_GATEWAY_PORT")):
+        if not port_is_free(host, port):
+            print(
+                f"Port {port} on {host} is in use: stop what uses it or set {what}.",
+                file=sys.stderr,
+            )
+            return 1
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+
+    endpoint = f"http://{host}:{moto_port}"
+    gateway_url = f"http://{host}:{gateway_port}"
+    moto = start_moto(host, moto_port, state_dir / "moto.log")
+    try:
+        os.environ.update(aws_environment(endpoint))
+        import boto3
+
+        session = boto3.session.Session(region_name=REGION)
+        stack = create_all(session, STAGE)
+        os.environ.update(stack.environment())
+        os.environ["JWKS_URL"] = f"{endpoint}/{stack.user_pool_id}/.well-known/jwks.json"
+        os.environ["PUBLIC_BASE_URL"] = gateway_url
+        return serve(session, stack, host, gateway_port, endpoint, gateway_url, state_dir, stopping)
+    finally:
+        moto.terminate()
+        try:
+            moto.wait(10)
+        except subprocess.TimeoutExpired:
+            moto.kill()
+
+
+def serve(
+    session: Any,
+    stack: Stack,
+    host: str,
+    gateway_port: int,
+    endpoint: str,
+    gateway_url: str,
+    state_dir: Path,
+    stopping: threading.Event,
+) -> int:
+    from infra.local.gateway import Gateway
+    from infra.local.pump import EventPump, QueuePoller, StreamPoller
+
+    apps = {service: load_app(service).app for service in SERVICES}
+    pump = EventPump()
+    streams, sqs = session.client("dynamodbstreams"), session.client("sqs")
+    for service, app in apps.items():
+        table = RESOURCES.table_of(service)
+        queue = RESOURCES.queue_of(service)
+        for source in app.event_sources:
+            handler = app.handler_map[source.name]
+            if hasattr(source, "stream_arn"):
+                pump.add(
+                    StreamPoller(
+                        streams, stack.stream_arns[table.logical_name], handler, source.batch_size
+                    )
+                )
+            elif hasattr(source, "queue"):
+                pump.add(
+                    QueuePoller(
+                        sqs,
+                        stack.queue_urls[service],
+                        stack.queue_arns[service],
+                        handler,
+                        min(source.batch_size, queue.batch_size),
+                        stack.region,
+                    )
+                )
+    web_config = {
+        "region": stack.region,
+        "user_pool_id": stack.user_pool_id,
+        "user_pool_client_id": stack.user_pool_client_id,
+        "cognito_endpoint": endpoint,
+    }
+    gateway = Gateway((host, gateway_port), apps, ROOT / "web", web_config)
+    threading.Thread(target=gateway.serve_forever, name="gateway", daemon=True).start()
+    pump.start()
+
+    state = {
+        "gateway_url": gateway_url,
+        "aws_endpoint": endpoint,
+        "region": stack.region,
+        "stage": stack.stage,
+        "user_pool_id": stack.user_pool_id,
+        "user_pool_client_id": stack.user_pool_client_id,
+        "tables": stack.tables,
+        "queues": stack.queue_urls,
+        "dead_letter_queues": stack.dlq_urls,
+        "buckets": stack.buckets,
+        "apis": {service: f"{gateway_url}/{service}" for service in SERVICES},
+        "demo_users": [
+            {"username": u, "password": DEMO_PASSWORD, "group": g} for u, g, _ in DEMO_USERS
+        ],
+    }
+    state_file = state_dir / "stack.json"
+    tmp = state_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    tmp.replace(state_file)
+    print(
+        "\nmotcua is running.\n"
+        f"  Web portal:     {gateway_url}/\n"
+        + "".join(f"  {s + ' API:':<15} {gateway_url}/{s}/openapi.json\n" for s in SERVICES)
+        + f"  Local AWS:      {endpoint}  (sent SMS/e-mail: {endpoint}/moto-api/data.json)\n"
+        f"  Stack details:  {state_file}\n"
+        f"  Demo accounts:  {', '.join(u for u, _, _ in DEMO_USERS)} (password {DEMO_PASSWORD})\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    try:
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        print("Stopping…", flush=True)
+        gateway.shutdown()
+        gateway.server_close()
+        pump.stop()
+        state_file.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

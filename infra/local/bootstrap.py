@@ -1,0 +1,208 @@
+"""Create every resource of infra/resources.py in an AWS (moto locally and in tests) and return
+what the services need to find them: their environment."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.resources import RESOURCES, Resources, Table
+
+# Demo accounts of the local stack (README lists them): at least one per group.
+DEMO_PASSWORD = "Motcua@2026"
+DEMO_USERS: tuple[tuple[str, str, str], ...] = (
+    # username, group, e-mail
+    ("citizen1", "citizen", "citizen1@example.vn"),
+    ("citizen2", "citizen", "citizen2@example.vn"),
+    ("desk1", "desk_officer", "desk1@example.vn"),
+    ("officer1", "processing_officer", "officer1@example.vn"),
+    ("leader1", "leader", "leader1@example.vn"),
+    ("postal1", "postal_agent", "postal1@example.vn"),
+    ("admin1", "admin", "admin1@example.vn"),
+)
+
+
+@dataclass
+class Stack:
+    """Names and addresses of the created resources."""
+
+    stage: str
+    region: str
+    tables: dict[str, str] = field(default_factory=dict)  # logical name -> table name
+    stream_arns: dict[str, str] = field(default_factory=dict)  # logical name -> stream ARN
+    queue_urls: dict[str, str] = field(default_factory=dict)  # consumer -> queue URL
+    dlq_urls: dict[str, str] = field(default_factory=dict)  # consumer -> DLQ URL
+    queue_arns: dict[str, str] = field(default_factory=dict)
+    buckets: dict[str, str] = field(default_factory=dict)
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+
+    def event_routes(self, resources: Resources = RESOURCES) -> dict[str, list[str]]:
+        return {
+            event_type: [self.queue_urls[s] for s in subscribers]
+            for event_type, subscribers in resources.routes.items()
+        }
+
+    def environment(self, resources: Resources = RESOURCES) -> dict[str, str]:
+        """The environment every service function gets (each reads what it needs)."""
+        env = {
+            "MOTCUA_STAGE": self.stage,
+            "AWS_DEFAULT_REGION": self.region,
+            "USER_POOL_ID": self.user_pool_id,
+            "USER_POOL_CLIENT_ID": self.user_pool_client_id,
+            "EVENT_ROUTES": json.dumps(self.event_routes(resources)),
+        }
+        for table in resources.tables:
+            env[table.env_var] = self.tables[table.logical_name]
+            env[stream_env_var(table)] = self.stream_arns[table.logical_name]
+        for queue in resources.queues:
+            env[f"{queue.consumer.upper()}_EVENTS_QUEUE"] = queue.name(self.stage)
+        for bucket in resources.buckets:
+            env[bucket.env_var] = self.buckets[bucket.logical_name]
+        return env
+
+
+def stream_env_var(table: Table) -> str:
+    return table.env_var.removesuffix("_TABLE") + "_STREAM_ARN"
+
+
+def create_table(dynamodb: Any, table: Table, stage: str) -> str:
+    key_schema = [{"AttributeName": table.partition_key, "KeyType": "HASH"}]
+    if table.sort_key:
+        key_schema.append({"AttributeName": table.sort_key, "KeyType": "RANGE"})
+    params: dict[str, Any] = {
+        "TableName": table.name(stage),
+        "KeySchema": key_schema,
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"} for name in table.key_attributes
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    if table.stream:
+        params["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        }
+    if table.indexes:
+        params["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": [{"AttributeName": index.partition_key, "KeyType": "HASH"}]
+                + (
+                    [{"AttributeName": index.sort_key, "KeyType": "RANGE"}]
+                    if index.sort_key
+                    else []
+                ),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in table.indexes
+        ]
+    description = dynamodb.create_table(**params)["TableDescription"]
+    if table.ttl_attribute:
+        dynamodb.update_time_to_live(
+            TableName=table.name(stage),
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+        )
+    return str(description.get("LatestStreamArn", ""))
+
+
+def create_all(
+    session: Any, stage: str, resources: Resources = RESOURCES, seed_users: bool = True
+) -> Stack:
+    """Create tables, queues with their DLQs, buckets and the user pool; seed demo users."""
+    region = session.region_name
+    stack = Stack(stage=stage, region=region)
+    dynamodb = session.client("dynamodb")
+    for table in resources.tables:
+        stack.tables[table.logical_name] = table.name(stage)
+        stack.stream_arns[table.logical_name] = create_table(dynamodb, table, stage)
+
+    sqs = session.client("sqs")
+    for queue in resources.queues:
+        dlq_url = sqs.create_queue(
+            QueueName=queue.dlq_name(stage),
+            Attributes={"MessageRetentionPeriod": str(queue.dlq_retention_s)},
+        )["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        url = sqs.create_queue(
+            QueueName=queue.name(stage),
+            Attributes={
+                "VisibilityTimeout": str(queue.visibility_timeout_s),
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue.max_receive_count}
+                ),
+            },
+        )["QueueUrl"]
+        stack.queue_urls[queue.consumer] = url
+        stack.dlq_urls[queue.consumer] = dlq_url
+        stack.queue_arns[queue.consumer] = sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+
+    s3 = session.client("s3")
+    for bucket in resources.buckets:
+        name = bucket.name(stage)
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        s3.put_bucket_cors(
+            Bucket=name,
+            CORSConfiguration={
+                "CORSRules": [
+                    {
+                        "AllowedMethods": list(bucket.cors_methods),
+                        "AllowedOrigins": ["*"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAgeSeconds": 3000,
+                    }
+                ]
+            },
+        )
+        stack.buckets[bucket.logical_name] = name
+
+    cognito = session.client("cognito-idp")
+    pool = resources.user_pool
+    stack.user_pool_id = cognito.create_user_pool(
+        PoolName=pool.name(stage),
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 8,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": True,
+            }
+        },
+        AutoVerifiedAttributes=["email"],
+    )["UserPool"]["Id"]
+    stack.user_pool_client_id = cognito.create_user_pool_client(
+        UserPoolId=stack.user_pool_id,
+        ClientName=pool.client_name,
+        ExplicitAuthFlows=list(pool.auth_flows),
+        GenerateSecret=False,
+    )["UserPoolClient"]["ClientId"]
+    for group in pool.groups:
+        cognito.create_group(GroupName=group, UserPoolId=stack.user_pool_id)
+    if seed_users:
+        for username, group, email in DEMO_USERS:
+            create_user(cognito, stack.user_pool_id, username, DEMO_PASSWORD, group, email)
+    return stack
+
+
+def create_user(
+    cognito: Any, pool_id: str, username: str, password: str, group: str, email: str
+) -> None:
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+    )
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)

@@ -1,0 +1,242 @@
+"""The event pump: the local stand-in for Lambda's event source mappings.
+
+- DynamoDB Streams: records of each shard in order, in batches, with a checkpoint that advances
+  past what the handler accepted; ``batchItemFailures`` rewinds to the first failed record; a
+  raised exception retries the whole batch. A fresh AFTER_SEQUENCE_NUMBER iterator is taken on
+  every poll (see stack-notes on moto's iterators after cancelled transactions).
+- SQS: batches received with the queue's visibility timeout; messages the handler accepted are
+  deleted; those in ``batchItemFailures`` (or the whole batch when it raised) stay, to be received
+  again and moved to the dead-letter queue by the queue's redrive policy after maxReceiveCount.
+
+Handlers are invoked in-process with the exact event shapes Lambda delivers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from infra.local.lambda_context import LambdaContext
+
+Handler = Callable[[dict[str, Any], Any], Any]
+log = logging.getLogger("motcua.pump")
+
+# Locally a failed message becomes visible again after this many seconds instead of the queue's
+# full visibility timeout, so that retries and dead-lettering happen within a test's patience.
+LOCAL_RETRY_DELAY_S = 1
+
+
+def failed_ids(result: Any) -> list[str] | None:
+    """The ``itemIdentifier`` values of a partial-batch response (None: nothing failed)."""
+    if isinstance(result, dict) and result.get("batchItemFailures"):
+        return [str(f["itemIdentifier"]) for f in result["batchItemFailures"]]
+    return None
+
+
+class Poller(threading.Thread):
+    def __init__(self, name: str, handler: Handler, idle_s: float) -> None:
+        super().__init__(name=name, daemon=True)
+        self.handler = handler
+        self.idle_s = idle_s
+        self.stopping = threading.Event()
+        self.invocations = 0
+        self.errors = 0
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        backoff = self.idle_s
+        while not self.stopping.is_set():
+            try:
+                busy = self.poll_once()
+                backoff = self.idle_s
+            except Exception:
+                log.exception("%s: poll failed", self.name)
+                self.errors += 1
+                busy = False
+                backoff = min(backoff * 2, 5.0)
+            if not busy:
+                self.stopping.wait(backoff)
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        self.invocations += 1
+        return self.handler(event, LambdaContext(function_name=self.name))
+
+    def poll_once(self) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class StreamPoller(Poller):
+    """One DynamoDB stream → one handler."""
+
+    def __init__(
+        self,
+        streams: Any,
+        stream_arn: str,
+        handler: Handler,
+        batch_size: int = 100,
+        idle_s: float = 0.2,
+    ) -> None:
+        super().__init__(f"stream:{stream_arn.split('/')[1]}", handler, idle_s)
+        self.streams = streams
+        self.stream_arn = stream_arn
+        self.batch_size = batch_size
+        self.checkpoints: dict[str, str] = {}  # shard id -> last sequence number handled
+
+    def poll_once(self) -> bool:
+        description = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
+        busy = False
+        for shard in description["Shards"]:
+            busy |= self._poll_shard(shard["ShardId"])
+        return busy
+
+    def _poll_shard(self, shard_id: str) -> bool:
+        checkpoint = self.checkpoints.get(shard_id)
+        params: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard_id}
+        if checkpoint:
+            params.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=checkpoint)
+        else:
+            params.update(ShardIteratorType="TRIM_HORIZON")
+        iterator = self.streams.get_shard_iterator(**params)["ShardIterator"]
+        records = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)["Records"]
+        if not records:
+            return False
+        event = {"Records": [self._lambda_record(r) for r in records]}
+        try:
+            result = self.invoke(event)
+        except Exception:
+            log.exception("%s: handler raised; the batch will be retried", self.name)
+            self.errors += 1
+            return False
+        failures = failed_ids(result)
+        if failures:
+            first = min(int(s) for s in failures)
+            handled = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) < first]
+            if handled:
+                self.checkpoints[shard_id] = handled[-1]["dynamodb"]["SequenceNumber"]
+            self.errors += 1
+            return False
+        self.checkpoints[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
+        return True
+
+    def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        dynamodb = dict(record["dynamodb"])
+        created = dynamodb.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            dynamodb["ApproximateCreationDateTime"] = created.timestamp()
+        return {
+            "eventID": record["eventID"],
+            "eventName": record["eventName"],
+            "eventVersion": record.get("eventVersion", "1.1"),
+            "eventSource": "aws:dynamodb",
+            "awsRegion": record.get("awsRegion", "ap-southeast-1"),
+            "dynamodb": dynamodb,
+            "eventSourceARN": self.stream_arn,
+        }
+
+
+class QueuePoller(Poller):
+    """One SQS queue → one handler, with Lambda's batch semantics."""
+
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        queue_arn: str,
+        handler: Handler,
+        batch_size: int = 10,
+        region: str = "ap-southeast-1",
+        idle_s: float = 0.2,
+    ) -> None:
+        super().__init__(f"queue:{queue_url.rsplit('/', 1)[-1]}", handler, idle_s)
+        self.sqs = sqs
+        self.queue_url = queue_url
+        self.queue_arn = queue_arn
+        self.batch_size = min(batch_size, 10)
+        self.region = region
+
+    def poll_once(self) -> bool:
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            WaitTimeSeconds=1,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return False
+        event = {"Records": [self._lambda_record(m) for m in messages]}
+        try:
+            failures = set(failed_ids(self.invoke(event)) or [])
+        except Exception:
+            log.exception("%s: handler raised; the whole batch returns to the queue", self.name)
+            failures = {m["MessageId"] for m in messages}
+        done = [m for m in messages if m["MessageId"] not in failures]
+        for start in range(0, len(done), 10):
+            self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(done[start : start + 10])
+                ],
+            )
+        for message in messages:
+            if message["MessageId"] in failures:
+                self.errors += 1
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.queue_url,
+                    ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=LOCAL_RETRY_DELAY_S,
+                )
+        return True
+
+    def _lambda_record(self, message: dict[str, Any]) -> dict[str, Any]:
+        attributes = {
+            name: {
+                "stringValue": value.get("StringValue"),
+                "binaryValue": value.get("BinaryValue"),
+                "stringListValues": [],
+                "binaryListValues": [],
+                "dataType": value["DataType"],
+            }
+            for name, value in message.get("MessageAttributes", {}).items()
+        }
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": attributes,
+            "md5OfBody": message.get("MD5OfBody")
+            or hashlib.md5(message["Body"].encode()).hexdigest(),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": self.region,
+        }
+
+
+class EventPump:
+    """Starts and stops the pollers of every event source of every service."""
+
+    def __init__(self) -> None:
+        self.pollers: list[Poller] = []
+
+    def add(self, poller: Poller) -> None:
+        self.pollers.append(poller)
+
+    def start(self) -> None:
+        for poller in self.pollers:
+            poller.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        deadline = time.monotonic() + timeout_s
+        for poller in self.pollers:
+            poller.join(max(deadline - time.monotonic(), 0.1))

@@ -1,0 +1,147 @@
+"""Every AWS resource motcua uses, defined once.
+
+The local stack (infra/local), the tests and the CDK app (infra/cdk) all build from these
+definitions; the services only ever see the resulting names and URLs through their environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SERVICES: tuple[str, ...] = ("intake", "payment", "delivery", "notify")
+
+USER_GROUPS: tuple[str, ...] = (
+    "citizen",
+    "desk_officer",
+    "processing_officer",
+    "leader",
+    "postal_agent",
+    "admin",
+)
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DynamoDB table owned by one service. Keys are strings; the stream carries both images."""
+
+    logical_name: str
+    owner: str
+    env_var: str
+    partition_key: str = "pk"
+    sort_key: str | None = "sk"
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = "expires_at"
+    stream: bool = True
+
+    def name(self, stage: str) -> str:
+        return f"motcua-{stage}-{self.logical_name}"
+
+    @property
+    def key_attributes(self) -> tuple[str, ...]:
+        names = [self.partition_key] + ([self.sort_key] if self.sort_key else [])
+        for index in self.indexes:
+            names.append(index.partition_key)
+            if index.sort_key:
+                names.append(index.sort_key)
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The event queue of one consuming service, with its dead-letter queue."""
+
+    consumer: str
+    batch_size: int = 10
+    max_receive_count: int = 5
+    # At least six times the consumer function's timeout (AWS guidance for SQS event sources).
+    consumer_timeout_s: int = 30
+    visibility_timeout_s: int = 180
+    dlq_retention_s: int = 14 * 24 * 3600
+
+    def name(self, stage: str) -> str:
+        return f"motcua-{stage}-{self.consumer}-events"
+
+    def dlq_name(self, stage: str) -> str:
+        return f"motcua-{stage}-{self.consumer}-events-dlq"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    logical_name: str
+    env_var: str
+    # Browsers PUT straight to S3 through presigned URLs.
+    cors_methods: tuple[str, ...] = ("PUT", "GET", "HEAD")
+
+    def name(self, stage: str) -> str:
+        return f"motcua-{stage}-{self.logical_name}"
+
+
+@dataclass(frozen=True)
+class UserPool:
+    logical_name: str = "users"
+    groups: tuple[str, ...] = USER_GROUPS
+    client_name: str = "motcua-web"
+    auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+
+    def name(self, stage: str) -> str:
+        return f"motcua-{stage}-{self.logical_name}"
+
+
+@dataclass(frozen=True)
+class Resources:
+    tables: tuple[Table, ...]
+    queues: tuple[Queue, ...]
+    buckets: tuple[Bucket, ...]
+    user_pool: UserPool
+    # event type -> the services whose queue receives it
+    routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def table_of(self, service: str) -> Table:
+        return next(t for t in self.tables if t.owner == service)
+
+    def queue_of(self, service: str) -> Queue:
+        return next(q for q in self.queues if q.consumer == service)
+
+    def subscribers(self, event_type: str) -> tuple[str, ...]:
+        return self.routes.get(event_type, ())
+
+
+# Every event that concerns a person goes to notify; the others go where they cause work.
+_NOTIFY = ("notify",)
+ROUTES: dict[str, tuple[str, ...]] = {
+    "dossier.created": (),
+    "dossier.submitted": _NOTIFY,
+    "dossier.accepted": _NOTIFY,
+    "dossier.processing_started": _NOTIFY,
+    "dossier.result_ready": ("delivery", "notify"),
+    "dossier.returned": _NOTIFY,
+}
+
+RESOURCES = Resources(
+    tables=(
+        Table(
+            logical_name="dossiers",
+            owner="intake",
+            env_var="DOSSIERS_TABLE",
+            indexes=(
+                Index("by_owner", "owner_sub", "created_at"),
+                Index("by_status", "status", "updated_at"),
+                Index("by_code", "code"),
+            ),
+        ),
+        Table(logical_name="payments", owner="payment", env_var="PAYMENTS_TABLE"),
+        Table(logical_name="shipments", owner="delivery", env_var="SHIPMENTS_TABLE"),
+        Table(logical_name="notifications", owner="notify", env_var="NOTIFICATIONS_TABLE"),
+    ),
+    queues=tuple(Queue(consumer=service) for service in SERVICES),
+    buckets=(Bucket(logical_name="attachments", env_var="ATTACHMENTS_BUCKET"),),
+    user_pool=UserPool(),
+    routes=ROUTES,
+)

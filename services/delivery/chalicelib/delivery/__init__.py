@@ -1,0 +1,1 @@
+"""The delivery service: postal collection and delivery."""

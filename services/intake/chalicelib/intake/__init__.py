@@ -1,0 +1,1 @@
+"""The intake service: the procedure catalogue and the dossier lifecycle at the one-stop desk."""

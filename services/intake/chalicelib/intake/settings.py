@@ -1,0 +1,26 @@
+"""Intake's settings: the one object read from the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from motcua_shared.settings import LOCAL_STREAM_ARN, BaseSettings, env_field
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntakeSettings(BaseSettings):
+    dossiers_table: str = env_field("DOSSIERS_TABLE")
+    dossiers_stream_arn: str = env_field("DOSSIERS_STREAM_ARN", LOCAL_STREAM_ARN)
+    attachments_bucket: str = env_field("ATTACHMENTS_BUCKET")
+    upload_url_ttl_s: int = env_field("UPLOAD_URL_TTL_S", 900)
+    max_attachment_bytes: int = env_field("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    attachment_content_types: list[str] = env_field(
+        "ATTACHMENT_CONTENT_TYPES", ["application/pdf", "image/jpeg", "image/png"]
+    )
+    page_size: int = env_field("PAGE_SIZE", 20)
+
+
+@cache
+def get_settings() -> IntakeSettings:
+    return IntakeSettings.from_env()

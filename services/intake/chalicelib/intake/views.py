@@ -1,0 +1,83 @@
+"""What the API shows of a dossier: the full view for those allowed, a public view for tracking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.intake.domain.model import Dossier
+from motcua_shared.timeutil import to_iso
+
+
+def _iso(value: Any) -> str | None:
+    return to_iso(value) if value else None
+
+
+def dossier_view(d: Dossier) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "code": d.code,
+        "status": str(d.status),
+        "national_status": d.national_status,
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure_name,
+        "agency_code": d.agency_code,
+        "channel": d.channel,
+        "applicant": {
+            "full_name": d.applicant.full_name,
+            "id_number": d.applicant.id_number,
+            "phone": d.applicant.phone,
+            "email": d.applicant.email,
+            "address": d.applicant.address,
+        },
+        "request_content": d.request_content,
+        "form_data": d.form_data,
+        "delivery_method": str(d.delivery_method),
+        "delivery_address": d.delivery_address,
+        "attachments": [
+            {
+                "attachment_id": a.attachment_id,
+                "document_code": a.document_code,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size_bytes": a.size_bytes,
+                "status": a.status,
+                "created_at": _iso(a.created_at),
+                "uploaded_at": _iso(a.uploaded_at),
+            }
+            for a in d.attachments
+        ],
+        "created_at": _iso(d.created_at),
+        "updated_at": _iso(d.updated_at),
+        "submitted_at": _iso(d.submitted_at),
+        "accepted_at": _iso(d.accepted_at),
+        "due_at": _iso(d.due_at),
+        "unit": d.unit,
+        "officer": d.officer,
+        "result_summary": d.result_summary,
+        "returned_at": _iso(d.returned_at),
+        "history": [
+            {
+                "action": h.action,
+                "from_status": h.from_status,
+                "to_status": h.to_status,
+                "actor": h.actor,
+                "at": _iso(h.at),
+                "note": h.note,
+            }
+            for h in d.history
+        ],
+        "version": d.version,
+    }
+
+
+def tracking_view(d: Dossier) -> dict[str, Any]:
+    """Public: no applicant, no officer names, no notes."""
+    return {
+        "code": d.code,
+        "procedure_name": d.procedure_name,
+        "status": str(d.status),
+        "national_status": d.national_status,
+        "accepted_at": _iso(d.accepted_at),
+        "due_at": _iso(d.due_at),
+        "history": [{"action": h.action, "at": _iso(h.at)} for h in d.history],
+    }

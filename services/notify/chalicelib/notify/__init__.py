@@ -1,0 +1,1 @@
+"""The notify service: SMS and e-mail notifications."""

@@ -1,0 +1,21 @@
+"""Payment's settings: the one object read from the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from motcua_shared.settings import LOCAL_STREAM_ARN, BaseSettings, env_field
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentSettings(BaseSettings):
+    payments_table: str = env_field("PAYMENTS_TABLE")
+    payments_stream_arn: str = env_field("PAYMENTS_STREAM_ARN", LOCAL_STREAM_ARN)
+    events_queue: str = env_field("PAYMENT_EVENTS_QUEUE", "motcua-local-payment-events")
+    inbox_retention_s: int = env_field("INBOX_RETENTION_S", 30 * 24 * 3600)
+
+
+@cache
+def get_settings() -> PaymentSettings:
+    return PaymentSettings.from_env()

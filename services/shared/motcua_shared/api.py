@@ -1,0 +1,238 @@
+"""Thin HTTP entry points on Chalice: authentication, JSON parsing, errors, OpenAPI.
+
+A route is declared once with :meth:`Api.route`; that declaration registers the Chalice view and
+its OpenAPI operation, so the document served at ``/openapi.json`` lists exactly the app's routes.
+
+    api = Api(app, title="motcua intake", settings=get_settings)
+
+    @api.route("/dossiers", methods=["POST"], roles=("citizen",), body=NewDossier, status=201)
+    def create_dossier(request: ApiRequest) -> dict: ...
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from motcua_shared.auth import Principal, TokenVerifier
+from motcua_shared.errors import (
+    ApiError,
+    InternalError,
+    MalformedJson,
+    Unauthenticated,
+    ValidationFailed,
+)
+from motcua_shared.logs import get_logger
+from motcua_shared.settings import BaseSettings
+
+# No JSON body of ours is larger; attachments go straight to S3.
+MAX_BODY_BYTES = 256 * 1024
+
+PUBLIC: tuple[str, ...] = ()
+"""Roles of a route anyone may call without signing in."""
+
+SIGNED_IN: tuple[str, ...] = ("*",)
+"""Roles of a route any signed-in user may call (ownership is checked by the handler)."""
+
+B = TypeVar("B", bound=BaseModel)
+
+logger = get_logger()
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+    message = f"The request body is larger than {MAX_BODY_BYTES} bytes."
+    message_vi = f"Nội dung yêu cầu vượt quá {MAX_BODY_BYTES} byte."
+
+
+@dataclass(frozen=True)
+class ApiRequest(Generic[B]):
+    """What a handler gets: the caller, the validated body, path and query parameters."""
+
+    principal: Principal | None
+    body: B
+    path: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def user(self) -> Principal:
+        """The signed-in caller (routes with roles always have one)."""
+        if self.principal is None:
+            raise Unauthenticated()
+        return self.principal
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    method: str
+    name: str
+    summary: str
+    roles: tuple[str, ...]
+    status: int
+    body: type[BaseModel] | None
+    query: tuple[str, ...]
+    errors: tuple[type[ApiError], ...]
+
+
+def validation_error(exc: ValidationError) -> ValidationFailed:
+    """Name every invalid field, e.g. ``applicant.phone``."""
+    problems = [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
+    first = problems[0]["field"] if problems else "body"
+    return ValidationFailed(
+        f"Field '{first}' is not valid: {problems[0]['message'] if problems else ''}".strip(),
+        f"Trường '{first}' không hợp lệ.",
+        field=first,
+        fields=problems,
+    )
+
+
+def json_response(body: Any, status: int) -> Response:
+    """A JSON response with Vietnamese text kept readable (UTF-8, not \\u escapes)."""
+    return Response(
+        body=json.dumps(body, ensure_ascii=False), status_code=status, headers=_JSON_HEADERS
+    )
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.to_dict(), error.status)
+
+
+class Api:
+    """Declares routes on a Chalice app and documents them."""
+
+    def __init__(
+        self,
+        app: Chalice,
+        *,
+        title: str,
+        settings: Callable[[], BaseSettings],
+        version: str = "1.0.0",
+    ) -> None:
+        self.app = app
+        self.title = title
+        self.version = version
+        self._settings = settings
+        self._verifier: TokenVerifier | None = None
+        self.operations: list[Operation] = []
+
+        def openapi_document(request: ApiRequest[Any]) -> dict[str, Any]:
+            return self.openapi()
+
+        self.route("/openapi.json", summary="This API's OpenAPI 3 document", roles=PUBLIC)(
+            openapi_document
+        )
+
+    @property
+    def verifier(self) -> TokenVerifier:
+        if self._verifier is None:
+            self._verifier = TokenVerifier(self._settings())
+        return self._verifier
+
+    def route(
+        self,
+        path: str,
+        *,
+        summary: str,
+        roles: Sequence[str],
+        methods: Sequence[str] = ("GET",),
+        body: type[BaseModel] | None = None,
+        query: Iterable[str] = (),
+        status: int = 200,
+        errors: Iterable[type[ApiError]] = (),
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups."""
+
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(handler)
+            def view(**path_params: str) -> Response:
+                try:
+                    request = self._request(tuple(roles), body, path_params)
+                    result = handler(request)
+                except ApiError as exc:
+                    return error_response(exc)
+                except ValidationError as exc:
+                    return error_response(validation_error(exc))
+                except Exception:
+                    logger.exception("unhandled error", extra={"route": path})
+                    return error_response(InternalError())
+                if isinstance(result, Response):
+                    return result
+                return json_response(result, status)
+
+            self.app.route(path, methods=list(methods), content_types=_CONTENT_TYPES)(view)
+            for method in methods:
+                self.operations.append(
+                    Operation(
+                        path=path,
+                        method=method.upper(),
+                        name=handler.__name__,
+                        summary=summary,
+                        roles=tuple(roles),
+                        status=status,
+                        body=body,
+                        query=tuple(query),
+                        errors=tuple(errors),
+                    )
+                )
+            return view
+
+        return decorator
+
+    def _request(
+        self, roles: tuple[str, ...], body_model: type[BaseModel] | None, path: dict[str, str]
+    ) -> ApiRequest[Any]:
+        current = self.app.current_request
+        assert current is not None
+        principal = None
+        if roles:
+            principal = self.verifier.principal(current.headers.get("authorization"))
+            if roles != SIGNED_IN:
+                principal.require(roles)
+        parsed: Any = None
+        if body_model is not None:
+            parsed = body_model.model_validate(_json_body(current.raw_body))
+        return ApiRequest(
+            principal=principal,
+            body=parsed,
+            path=path,
+            query=dict(current.query_params or {}),
+        )
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3 document of every declared route."""
+        from motcua_shared.openapi import build_document
+
+        return build_document(self)
+
+
+# Every content type reaches the view, so that a body that is not JSON gets our error format
+# ("malformed_json") instead of Chalice's own 415 message.
+_CONTENT_TYPES = ["*/*"]
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def _json_body(raw: bytes | None) -> Any:
+    if not raw:
+        return {}
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
+
+
+def as_dict(model: BaseModel) -> dict[str, Any]:
+    """A response body from a pydantic model, in JSON types."""
+    return cast(dict[str, Any], model.model_dump(mode="json"))

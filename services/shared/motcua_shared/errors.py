@@ -1,0 +1,88 @@
+"""Named errors that reach people as JSON: an HTTP status, a stable code, English and Vietnamese.
+
+Every error a route can raise is an :class:`ApiError`; :func:`motcua_shared.api` turns it into
+``{"error": {"code", "message", "message_vi", ...details}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ApiError(Exception):
+    """Base of every error shown to an API client."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    message: ClassVar[str] = "The request is not valid."
+    message_vi: ClassVar[str] = "Yêu cầu không hợp lệ."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        message_vi: str | None = None,
+        **details: Any,
+    ) -> None:
+        self.text = message or self.message
+        self.text_vi = message_vi or self.message_vi
+        self.details = details
+        super().__init__(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.text,
+                "message_vi": self.text_vi,
+                **self.details,
+            }
+        }
+
+
+class ValidationFailed(ApiError):
+    status = 400
+    code = "validation_error"
+    message = "Some fields are not valid."
+    message_vi = "Một số trường thông tin không hợp lệ."
+
+
+class MalformedJson(ApiError):
+    status = 400
+    code = "malformed_json"
+    message = "The request body is not valid JSON."
+    message_vi = "Nội dung yêu cầu không phải JSON hợp lệ."
+
+
+class Unauthenticated(ApiError):
+    status = 401
+    code = "unauthenticated"
+    message = "Sign in first: a valid bearer token is required."
+    message_vi = "Vui lòng đăng nhập: cần mã xác thực hợp lệ."
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+    message = "Your role does not allow this action."
+    message_vi = "Vai trò của bạn không được phép thực hiện thao tác này."
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+    message = "Not found."
+    message_vi = "Không tìm thấy."
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+    message = "Someone else changed this record at the same time; reload and try again."
+    message_vi = "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại."
+
+
+class InternalError(ApiError):
+    status = 500
+    code = "internal_error"
+    message = "Something went wrong on our side; please try again later."
+    message_vi = "Hệ thống gặp sự cố; vui lòng thử lại sau."

@@ -1,0 +1,108 @@
+"""Service tests: the services' Chalice apps in-process against moto's mock AWS.
+
+One mock AWS for the session, built by the same bootstrap as the local stack; tests keep apart
+by creating their own dossiers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from infra.local.apps import load_app
+from infra.local.bootstrap import DEMO_PASSWORD, Stack, create_all
+from infra.local.pump import QueuePoller, StreamPoller
+from infra.resources import RESOURCES
+from tests.conftest import STAGE
+
+
+@pytest.fixture(scope="session")
+def aws() -> Iterator[Stack]:
+    with mock_aws():
+        session = boto3.session.Session(region_name="ap-southeast-1")
+        stack = create_all(session, STAGE)
+        os.environ.update(stack.environment())
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def token(aws: Stack) -> Callable[[str], str]:
+    cognito = boto3.client("cognito-idp")
+
+    @cache
+    def issue(username: str) -> str:
+        result = cognito.initiate_auth(
+            ClientId=aws.user_pool_client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD},
+        )
+        return str(result["AuthenticationResult"]["IdToken"])
+
+    return issue
+
+
+@pytest.fixture(scope="session")
+def auth(token: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
+    def headers(username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token(username)}", "Content-Type": "application/json"}
+
+    return headers
+
+
+def app_client(service: str) -> Client:
+    return Client(load_app(service).app)
+
+
+@pytest.fixture(scope="session")
+def intake(aws: Stack) -> Iterator[Client]:
+    with app_client("intake") as client:
+        yield client
+
+
+class Pump:
+    """Runs the event sources synchronously, the way the local stack's pump does in threads."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.streams = boto3.client("dynamodbstreams")
+        self.sqs = boto3.client("sqs")
+        self.pollers: dict[str, Any] = {}
+
+    def stream(self, service: str) -> StreamPoller:
+        key = "stream:" + service
+        if key not in self.pollers:
+            app = load_app(service).app
+            source = next(s for s in app.event_sources if hasattr(s, "stream_arn"))
+            arn = self.stack.stream_arns[RESOURCES.table_of(service).logical_name]
+            self.pollers[key] = StreamPoller(self.streams, arn, app.handler_map[source.name])
+        return self.pollers[key]
+
+    def queue(self, service: str) -> QueuePoller:
+        key = "queue:" + service
+        if key not in self.pollers:
+            app = load_app(service).app
+            source = next(s for s in app.event_sources if hasattr(s, "queue"))
+            self.pollers[key] = QueuePoller(
+                self.sqs,
+                self.stack.queue_urls[service],
+                self.stack.queue_arns[service],
+                app.handler_map[source.name],
+            )
+        return self.pollers[key]
+
+    def publish(self, service: str) -> None:
+        """Deliver every new outbox record of ``service`` to its subscribers' queues."""
+        while self.stream(service).poll_once():
+            pass
+
+
+@pytest.fixture(scope="session")
+def pump(aws: Stack) -> Pump:
+    return Pump(aws)
