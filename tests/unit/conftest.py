@@ -1,0 +1,5 @@
+"""Unit tests: the domain in plain Python, no AWS."""
+
+from infra.local.apps import add_service_paths
+
+add_service_paths()
