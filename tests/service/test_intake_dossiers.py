@@ -457,3 +457,20 @@ def test_unknown_tracking_code_is_404(intake: Client) -> None:
     status, body = call(intake, "GET", "/track/000.00.01.H56-991231-9999")
     assert status == 404
     assert body["error"]["code"] == "dossier_not_found"
+
+
+def test_a_stale_copy_cannot_overwrite_a_newer_one(intake: Client, auth: Auth) -> None:
+    from chalicelib.intake.storage import DossierRepository
+    from motcua_shared.errors import Conflict
+
+    dossier = submitted(intake, auth)
+    repository = DossierRepository()
+    stale = repository.get(dossier["id"])
+    status, _ = act(intake, auth, "desk1", dossier["id"], "accept")
+    assert status == 200
+    stale.request_content = "overwritten"
+    with pytest.raises(Conflict):
+        repository.save(stale)
+    _, current = call(intake, "GET", f"/dossiers/{dossier['id']}", auth("citizen1"))
+    assert current["status"] == "accepted"
+    assert current["request_content"] == dossier["request_content"]

@@ -8,13 +8,13 @@ from datetime import datetime
 import pytest
 from pydantic import ValidationError
 
+from infra.resources import RESOURCES
 from motcua_shared.events import EVENT_SCHEMAS, UnknownEventType, new_event, parse_event
 from motcua_shared.events.dossier import Contact, DossierAccepted, DossierCreated
 from motcua_shared.logs import get_logger
 from motcua_shared.masking import mask_id_number, mask_phone, mask_text
 from motcua_shared.settings import BaseSettings, SettingsError
 from motcua_shared.timeutil import VN_TZ, parse_iso, to_iso
-from infra.resources import RESOURCES
 
 
 def test_settings_from_environment() -> None:

@@ -15,9 +15,9 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
-from chalice import Chalice, Response
+from chalice.app import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from motcua_shared.auth import Principal, TokenVerifier
@@ -213,16 +213,17 @@ class Api:
         """The OpenAPI 3 document of every declared route."""
         from motcua_shared.openapi import build_document
 
-        return build_document(self)
+        document: dict[str, Any] = build_document(self)
+        return document
 
 
 # Every content type reaches the view, so that a body that is not JSON gets our error format
 # ("malformed_json") instead of Chalice's own 415 message.
 _CONTENT_TYPES = ["*/*"]
-_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+_JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
 
 
-def _json_body(raw: bytes | None) -> Any:
+def _json_body(raw: str | bytes | None) -> Any:
     if not raw:
         return {}
     if len(raw) > MAX_BODY_BYTES:
@@ -235,4 +236,4 @@ def _json_body(raw: bytes | None) -> Any:
 
 def as_dict(model: BaseModel) -> dict[str, Any]:
     """A response body from a pydantic model, in JSON types."""
-    return cast(dict[str, Any], model.model_dump(mode="json"))
+    return model.model_dump(mode="json")

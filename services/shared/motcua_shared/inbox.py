@@ -104,7 +104,8 @@ def consume_sqs_batch(event: dict[str, Any], handle: EventHandler) -> dict[str, 
             raise
 
     processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=apply, processor=processor)
+    response = process_partial_response(event=event, record_handler=apply, processor=processor)
+    return dict(response)
 
 
 def _receive_count(record: Any) -> str:

@@ -11,7 +11,8 @@ from motcua_shared.masking import mask_text
 
 
 def _masked_json(value: Any) -> str:
-    return mask_text(json.dumps(value, default=str, ensure_ascii=False))
+    text: str = json.dumps(value, default=str, ensure_ascii=False)
+    return mask_text(text)
 
 
 def get_logger(service: str | None = None) -> Logger:

@@ -86,7 +86,7 @@ def build_document(api: Api) -> dict[str, Any]:
             }
         paths.setdefault(op.path, {})[op.method.lower()] = operation
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
         "paths": paths,
         "components": {

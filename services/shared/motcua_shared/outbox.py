@@ -88,4 +88,5 @@ def publish_stream_batch(event: dict[str, Any], routes: dict[str, list[str]]) ->
         logger.debug("published", extra={"event_type": event_type, "queues": len(routes)})
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    return process_partial_response(event=event, record_handler=send, processor=processor)
+    response = process_partial_response(event=event, record_handler=send, processor=processor)
+    return dict(response)

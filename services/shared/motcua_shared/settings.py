@@ -40,7 +40,7 @@ def _convert(raw: str, target: Any, name: str) -> Any:
         if target is bool:
             return raw.strip().lower() in {"1", "true", "yes", "on"}
         if target in (dict, list) or getattr(target, "__origin__", None) in (dict, list):
-            return json.loads(raw) if raw else target.__origin__()  # type: ignore[union-attr]
+            return json.loads(raw) if raw else target.__origin__()
         return raw
     except (ValueError, TypeError) as exc:
         raise SettingsError(f"{name} cannot be read: {exc}") from exc

@@ -33,9 +33,10 @@ def schema_for(event_type: str, version: int) -> type[BaseModel]:
     from motcua_shared.events.registry import EVENT_SCHEMAS
 
     try:
-        return EVENT_SCHEMAS[(event_type, version)]
+        schema: type[BaseModel] = EVENT_SCHEMAS[(event_type, version)]
     except KeyError:
         raise UnknownEventType(f"{event_type} v{version}") from None
+    return schema
 
 
 def new_event(
