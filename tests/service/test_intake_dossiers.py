@@ -474,3 +474,17 @@ def test_a_stale_copy_cannot_overwrite_a_newer_one(intake: Client, auth: Auth) -
     _, current = call(intake, "GET", f"/dossiers/{dossier['id']}", auth("citizen1"))
     assert current["status"] == "accepted"
     assert current["request_content"] == dossier["request_content"]
+
+
+@pytest.mark.parametrize("dossier_id", ["x" * 3000, "not-a-uuid", "%00", "%2e%2e"])
+def test_odd_dossier_ids_are_404_not_500(intake: Client, auth: Auth, dossier_id: str) -> None:
+    status, body = call(intake, "GET", f"/dossiers/{dossier_id}", auth("desk1"))
+    assert status == 404
+    assert body["error"]["code"] == "dossier_not_found"
+    status, _ = act(intake, auth, "desk1", dossier_id, "accept")
+    assert status == 404
+
+
+@pytest.mark.parametrize("code", ["y" * 3000, "abc", "000.00.01.H56-261122"])
+def test_odd_tracking_codes_are_404(intake: Client, code: str) -> None:
+    assert call(intake, "GET", f"/track/{code}")[0] == 404

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -27,7 +28,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.intake.domain.codes import sequence_key
+from chalicelib.intake.domain.codes import is_dossier_code, sequence_key
 from chalicelib.intake.domain.errors import DossierNotFound
 from chalicelib.intake.domain.model import Dossier
 from chalicelib.intake.settings import get_settings
@@ -38,6 +39,7 @@ from motcua_shared.outbox import outbox_model
 _settings = get_settings()
 DOSSIER_PREFIX = "DOSSIER#"
 DOSSIER_SORT_KEY = "DOSSIER"
+MAX_CODE_LENGTH = 64
 
 
 class _Meta:
@@ -127,6 +129,8 @@ class DossierRepository:
         self._connection = Connection(region=_settings.region)
 
     def get(self, dossier_id: str) -> Dossier:
+        if not _is_uuid(dossier_id):
+            raise DossierNotFound()  # never a valid key: do not ask DynamoDB
         try:
             return DossierItem.get(DOSSIER_PREFIX + dossier_id, DOSSIER_SORT_KEY).to_dossier()
         except DoesNotExist:
@@ -149,6 +153,8 @@ class DossierRepository:
         dossier.version = item.version
 
     def by_code(self, code: str) -> Dossier:
+        if len(code) > MAX_CODE_LENGTH or not is_dossier_code(code):
+            raise DossierNotFound()
         for item in DossierItem.by_code.query(code, limit=1):
             return item.to_dossier()
         raise DossierNotFound()
@@ -179,6 +185,13 @@ class DossierRepository:
         counter = SequenceItem(pk="SEQ#" + sequence_key(agency_code, day), sk="SEQ")
         counter.update(actions=[SequenceItem.value.add(1)])
         return int(counter.value)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def _page(result: Any) -> tuple[list[Dossier], str | None]:
