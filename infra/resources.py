@@ -122,6 +122,17 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "dossier.processing_started": _NOTIFY,
     "dossier.result_ready": ("delivery", "notify"),
     "dossier.returned": _NOTIFY,
+    "dossier.supplement_requested": _NOTIFY,
+    "dossier.resubmitted": _NOTIFY,
+    "dossier.refused": _NOTIFY,
+    "dossier.withdrawn": _NOTIFY,
+    "dossier.stopped": _NOTIFY,
+    "dossier.extended": _NOTIFY,
+    "dossier.rated": (),
+    "dossier.due_soon": _NOTIFY,
+    "dossier.overdue": _NOTIFY,
+    # For the national portal adapter; no subscriber until it exists.
+    "dossier.national_sync": (),
 }
 
 RESOURCES = Resources(
@@ -134,6 +145,11 @@ RESOURCES = Resources(
                 Index("by_owner", "owner_sub", "created_at"),
                 Index("by_status", "status", "updated_at"),
                 Index("by_code", "code"),
+                # sparse: only dossiers under processing / with a running step / with a result
+                Index("by_unit", "work_unit", "step_due"),
+                Index("by_officer", "work_officer", "step_due"),
+                Index("by_deadline", "active_agency", "step_due"),
+                Index("by_verification", "verification_code"),
             ),
         ),
         Table(logical_name="payments", owner="payment", env_var="PAYMENTS_TABLE"),
@@ -141,7 +157,10 @@ RESOURCES = Resources(
         Table(logical_name="notifications", owner="notify", env_var="NOTIFICATIONS_TABLE"),
     ),
     queues=tuple(Queue(consumer=service) for service in SERVICES),
-    buckets=(Bucket(logical_name="attachments", env_var="ATTACHMENTS_BUCKET"),),
+    buckets=(
+        Bucket(logical_name="attachments", env_var="ATTACHMENTS_BUCKET"),
+        Bucket(logical_name="results", env_var="RESULTS_BUCKET"),
+    ),
     user_pool=UserPool(),
     routes=ROUTES,
 )

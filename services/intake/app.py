@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from chalice import Chalice
+from chalice import Chalice, Rate, Response
 
+from chalicelib.intake import documents, reports
 from chalicelib.intake.domain.catalog import default_catalog
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Actor, Role
-from chalicelib.intake.schemas import Approval, Assignment, NewAttachment, NewDossier, NoBody
+from chalicelib.intake.schemas import (
+    Approval,
+    Assignment,
+    CalendarYearIn,
+    ExtensionIn,
+    NewAttachment,
+    NewDossier,
+    NoBody,
+    OptionalReason,
+    RatingIn,
+    Reason,
+    ResultFileIn,
+    SupplementRequestIn,
+)
 from chalicelib.intake.service import IntakeService
 from chalicelib.intake.settings import get_settings
 from chalicelib.intake.storage import DossierRepository
-from chalicelib.intake.views import dossier_view, tracking_view
+from chalicelib.intake.views import dossier_view, tracking_view, verification_view
+from motcua_shared import timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.auth import Principal
-from motcua_shared.errors import ValidationFailed
+from motcua_shared.errors import NotFound, ValidationFailed
 from motcua_shared.outbox import publish_stream_batch
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OFFICERS = (Role.DESK_OFFICER, Role.PROCESSING_OFFICER, Role.LEADER, Role.ADMIN)
+
 app = Chalice(app_name="motcua-intake")
+app.api.binary_types.append(XLSX)
 api = Api(app, title="motcua intake", settings=get_settings)
 settings = get_settings()
 service = IntakeService(DossierRepository(), default_catalog(), settings)
@@ -148,6 +168,283 @@ def return_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
 @api.route("/track/{code}", summary="Public progress of a dossier by its code", roles=PUBLIC)
 def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     return tracking_view(service.track(request.path["code"]))
+
+
+@api.route(
+    "/dossiers/{id}/request-supplement",
+    methods=["POST"],
+    body=SupplementRequestIn,
+    summary="Ask the applicant to add or correct documents (the clock stops)",
+    roles=roles_for(Action.REQUEST_SUPPLEMENT),
+)
+def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, Any]:
+    items = [(i.document_code, i.note) for i in request.body.items]
+    return dossier_view(
+        service.request_supplement(
+            request.path["id"], actor(request.user), request.body.reason, items
+        )
+    )
+
+
+@api.route(
+    "/dossiers/{id}/refuse",
+    methods=["POST"],
+    body=Reason,
+    summary="Refuse the dossier at reception",
+    roles=roles_for(Action.REFUSE),
+)
+def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
+    return dossier_view(
+        service.refuse(request.path["id"], actor(request.user), request.body.reason)
+    )
+
+
+@api.route(
+    "/dossiers/{id}/withdraw",
+    methods=["POST"],
+    body=OptionalReason,
+    summary="The applicant withdraws the dossier",
+    roles=roles_for(Action.WITHDRAW),
+)
+def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
+    return dossier_view(
+        service.withdraw(request.path["id"], actor(request.user), request.body.reason)
+    )
+
+
+@api.route(
+    "/dossiers/{id}/stop",
+    methods=["POST"],
+    body=Reason,
+    summary="Stop processing the dossier",
+    roles=roles_for(Action.STOP),
+)
+def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
+    return dossier_view(service.stop(request.path["id"], actor(request.user), request.body.reason))
+
+
+@api.route(
+    "/dossiers/{id}/extend",
+    methods=["POST"],
+    body=ExtensionIn,
+    summary="Apologise and set a new appointment date (form 04)",
+    roles=roles_for(Action.EXTEND),
+)
+def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
+    body = request.body
+    return dossier_view(
+        service.extend(request.path["id"], actor(request.user), body.reason, body.new_due_at)
+    )
+
+
+@api.route(
+    "/dossiers/{id}/rating",
+    methods=["POST"],
+    body=RatingIn,
+    status=201,
+    summary="Rate the service once the result is returned",
+    roles=roles_for(Action.RATE),
+)
+def rate_dossier(request: ApiRequest[RatingIn]) -> dict[str, Any]:
+    body = request.body
+    return dossier_view(
+        service.rate(request.path["id"], actor(request.user), body.score, body.comment)
+    )
+
+
+@api.route(
+    "/dossiers/{id}/result-file",
+    methods=["POST"],
+    body=ResultFileIn,
+    status=201,
+    summary="Get a presigned upload for the electronic result (before approving)",
+    roles=roles_for(Action.APPROVE),
+)
+def prepare_result(request: ApiRequest[ResultFileIn]) -> dict[str, Any]:
+    return service.prepare_result(request.path["id"], actor(request.user), request.body)
+
+
+@api.route("/dossiers/{id}/result", summary="Download the electronic result", roles=SIGNED_IN)
+def download_result(request: ApiRequest[Any]) -> dict[str, Any]:
+    return service.download_result(request.path["id"], actor(request.user))
+
+
+@api.route("/verify/{verification_code}", summary="Check that a result is authentic", roles=PUBLIC)
+def verify_result(request: ApiRequest[Any]) -> dict[str, Any]:
+    return verification_view(service.verify(request.path["verification_code"]))
+
+
+@api.route(
+    "/dossiers/{id}/documents/{kind}",
+    roles=SIGNED_IN,
+    summary="A printable slip: receipt, supplement_request, refusal, apology, control_sheet",
+)
+def printable_document(request: ApiRequest[Any]) -> Response:
+    kind = request.path["kind"]
+    if kind not in documents.KINDS:
+        raise NotFound(
+            f"No document '{kind}'; choose one of {', '.join(documents.KINDS)}.",
+            "Không có mẫu văn bản này.",
+        )
+    dossier = service.visible(request.path["id"], actor(request.user))
+    procedure = service.catalog.get(dossier.procedure_code)
+    context = {
+        "agency_name": procedure.agency_name,
+        "tracking_url": f"{settings.public_base_url}/intake/track/{dossier.code}"
+        if dossier.code
+        else None,
+        "dossier": dossier_view(dossier),
+        "documents": procedure.to_dict()["documents"],
+        "officer_name": request.user.username,
+    }
+    return Response(
+        body=documents.render(kind, context),
+        status_code=200,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+@api.route(
+    "/dossiers/{id}/national-record",
+    roles=OFFICERS,
+    summary="The dossier in the national public service portal's fields",
+)
+def national_record(request: ApiRequest[Any]) -> dict[str, Any]:
+    return service.national_record(request.path["id"])
+
+
+@api.route(
+    "/desk/queue",
+    roles=(Role.DESK_OFFICER, Role.LEADER),
+    query=("limit", "cursor"),
+    summary="Submitted dossiers waiting at the desk, oldest first",
+)
+def desk_queue(request: ApiRequest[Any]) -> dict[str, Any]:
+    items, cursor = service.desk_queue(
+        _limit(request.query.get("limit")), request.query.get("cursor")
+    )
+    return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
+
+
+@api.route(
+    "/worklist",
+    roles=(Role.PROCESSING_OFFICER, Role.LEADER, Role.DESK_OFFICER),
+    query=("unit", "officer", "limit", "cursor"),
+    summary="Dossiers under processing by unit or officer, earliest deadline first",
+)
+def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
+    q = request.query
+    items, cursor = service.worklist(
+        actor(request.user),
+        q.get("unit"),
+        q.get("officer"),
+        _limit(q.get("limit")),
+        q.get("cursor"),
+    )
+    return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
+
+
+@api.route(
+    "/stats",
+    roles=(Role.LEADER, Role.ADMIN),
+    query=("from", "to", "unit", "format"),
+    summary="On-time rates, processing time and satisfaction by unit and officer",
+)
+def statistics(request: ApiRequest[Any]) -> Any:
+    q = request.query
+    today = timeutil.now().date()
+    start = _date(q.get("from"), "from") or today.replace(day=1)
+    end = _date(q.get("to"), "to") or today
+    if end < start:
+        raise ValidationFailed(
+            "'to' is before 'from'.", "Ngày kết thúc trước ngày bắt đầu.", field="to"
+        )
+    unit = q.get("unit") or None
+    report = {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "unit": unit,
+        "overdue_now": service.overdue_now(unit),
+        **service.statistics(start, end, unit).to_dict(),
+    }
+    fmt = q.get("format", "json")
+    name = f"thong-ke-ho-so-{start.isoformat()}-{end.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            body=reports.to_csv(report),
+            status_code=200,
+            headers={
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+            },
+        )
+    if fmt == "xlsx":
+        return Response(
+            body=reports.to_xlsx(report),
+            status_code=200,
+            headers={
+                "Content-Type": XLSX,
+                "Content-Disposition": f'attachment; filename="{name}.xlsx"',
+            },
+        )
+    if fmt != "json":
+        raise ValidationFailed(
+            "format is json, csv or xlsx.", "Định dạng: json, csv hoặc xlsx.", field="format"
+        )
+    return report
+
+
+@api.route("/calendar/{year}", summary="Days off and make-up working days of a year", roles=PUBLIC)
+def calendar_year(request: ApiRequest[Any]) -> dict[str, Any]:
+    return service.calendar_year(_year(request.path["year"]))
+
+
+@api.route(
+    "/calendar/{year}",
+    methods=["PUT"],
+    body=CalendarYearIn,
+    roles=(Role.ADMIN,),
+    summary="Set the extra days off and make-up working days of a year",
+)
+def set_calendar_year(request: ApiRequest[CalendarYearIn]) -> dict[str, Any]:
+    body = request.body
+    return service.set_calendar_year(
+        actor(request.user),
+        _year(request.path["year"]),
+        body.extra_days_off,
+        body.extra_working_days,
+    )
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def watch_deadlines(event: Any) -> dict[str, int]:
+    """Announce steps that are due within a working day or overdue (the event's time is now)."""
+    raw = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+    at = (
+        timeutil.parse_iso(raw["time"].replace("Z", "+00:00"))
+        if raw.get("time")
+        else timeutil.now()
+    )
+    return {"announced": service.watch_deadlines(at)}
+
+
+def _date(raw: str | None, field: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(
+            f"'{field}' must be a date like 2026-11-23.",
+            f"'{field}' phải là ngày dạng 2026-11-23.",
+            field=field,
+        ) from None
+
+
+def _year(raw: str) -> int:
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise NotFound("No calendar for this year.", "Không có lịch làm việc cho năm này.")
+    return int(raw)
 
 
 @app.on_dynamodb_record(stream_arn=settings.dossiers_stream_arn, batch_size=100)

@@ -147,7 +147,7 @@ def test_citizen_to_returned_result_with_events_delivered_once(stack: RunningSta
             },
             "request_content": "Công bố tiêu chuẩn áp dụng trang thiết bị y tế loại A",
             "form_data": {"device": "Nhiệt kế điện tử"},
-            "delivery_method": "online",
+            "delivery_method": "in_person",
         },
     )
     assert created.status_code == 201, created.text

@@ -37,7 +37,7 @@ def new_dossier(**overrides: Any) -> dict[str, Any]:
         "applicant": applicant(),
         "request_content": "Công bố sản phẩm kem dưỡng da",
         "form_data": {"product_name": "Kem dưỡng ẩm Lan", "brand": "Lan"},
-        "delivery_method": "online",
+        "delivery_method": "in_person",
         **overrides,
     }
 

@@ -18,18 +18,25 @@ EVENT_TYPES: dict[Action, str] = {
     Action.ASSIGN: "dossier.processing_started",
     Action.APPROVE: "dossier.result_ready",
     Action.RETURN: "dossier.returned",
+    Action.RECEIVE_ONLINE: "dossier.returned",
+    Action.REQUEST_SUPPLEMENT: "dossier.supplement_requested",
+    Action.RESUBMIT: "dossier.resubmitted",
+    Action.REFUSE: "dossier.refused",
+    Action.WITHDRAW: "dossier.withdrawn",
+    Action.STOP: "dossier.stopped",
+    Action.EXTEND: "dossier.extended",
+    Action.RATE: "dossier.rated",
 }
 
 
-def announce(dossier: Dossier, action: Action) -> Envelope:
-    step = dossier.history[-1]
-    common: dict[str, Any] = {
+def _common(dossier: Dossier, actor: str) -> dict[str, Any]:
+    return {
         "dossier_id": dossier.id,
         "procedure_code": dossier.procedure_code,
         "procedure_name": dossier.procedure_name,
         "status": str(dossier.status),
         "national_status": dossier.national_status,
-        "actor": step.actor,
+        "actor": actor,
         "code": dossier.code,
         "applicant": schema.Contact(
             full_name=dossier.applicant.full_name,
@@ -37,31 +44,90 @@ def announce(dossier: Dossier, action: Action) -> Envelope:
             email=dossier.applicant.email,
         ),
     }
-    data: schema.DossierEvent
+
+
+def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.DossierEvent:
+    d = dossier
     match action:
         case Action.CREATE:
-            data = schema.DossierCreated(**common)
+            return schema.DossierCreated(**common)
         case Action.SUBMIT:
-            data = schema.DossierSubmitted(
-                **common, channel=dossier.channel, submitted_at=dossier.submitted_at
-            )
+            return schema.DossierSubmitted(**common, channel=d.channel, submitted_at=d.submitted_at)
         case Action.ACCEPT:
-            data = schema.DossierAccepted(
-                **common, accepted_at=dossier.accepted_at, due_at=dossier.due_at
-            )
+            return schema.DossierAccepted(**common, accepted_at=d.accepted_at, due_at=d.due_at)
         case Action.ASSIGN:
-            data = schema.DossierProcessingStarted(
-                **common, unit=dossier.unit, officer=dossier.officer
-            )
+            return schema.DossierProcessingStarted(**common, unit=d.unit, officer=d.officer)
         case Action.APPROVE:
-            data = schema.DossierResultReady(
+            return schema.DossierResultReady(
                 **common,
-                result_summary=dossier.result_summary,
-                delivery_method=str(dossier.delivery_method),
-                delivery_address=dossier.delivery_address,
+                result_summary=d.result_summary,
+                delivery_method=str(d.delivery_method),
+                delivery_address=d.delivery_address,
             )
-        case Action.RETURN:
-            data = schema.DossierReturned(**common, returned_at=dossier.returned_at)
+        case Action.RETURN | Action.RECEIVE_ONLINE:
+            return schema.DossierReturned(**common, returned_at=d.returned_at)
+        case Action.REQUEST_SUPPLEMENT:
+            request = d.supplement_requests[-1]
+            return schema.DossierSupplementRequested(
+                **common,
+                reason=request.reason,
+                items=[
+                    schema.SupplementItem(
+                        document_code=i.document_code, document_name=i.document_name, note=i.note
+                    )
+                    for i in request.items
+                ],
+                requested_count=len(d.supplement_requests),
+            )
+        case Action.RESUBMIT:
+            return schema.DossierResubmitted(**common, due_at=d.due_at)
+        case Action.REFUSE:
+            return schema.DossierRefused(**common, reason=d.refusal_reason)
+        case Action.WITHDRAW:
+            return schema.DossierWithdrawn(**common, reason=d.history[-1].note)
+        case Action.STOP:
+            return schema.DossierStopped(**common, reason=d.stop_reason)
+        case Action.EXTEND:
+            extension = d.extensions[-1]
+            return schema.DossierExtended(
+                **common,
+                reason=extension.reason,
+                previous_due_at=extension.previous_due_at,
+                new_due_at=extension.new_due_at,
+            )
+        case Action.RATE:
+            assert d.rating is not None
+            return schema.DossierRated(**common, score=d.rating.score)
+    raise ValueError(f"no event for {action}")
+
+
+def announce(dossier: Dossier, action: Action) -> Envelope:
+    step = dossier.history[-1]
+    data = _data(dossier, action, _common(dossier, step.actor))
     return new_event(
         EVENT_TYPES[action], source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=step.at
+    )
+
+
+def deadline_alert(dossier: Dossier, kind: str, at: Any) -> Envelope:
+    """``dossier.due_soon`` / ``dossier.overdue`` for the dossier's current step."""
+    assert dossier.step is not None
+    assert dossier.step_due_at is not None
+    data = schema.DossierDeadline(
+        **_common(dossier, "system"),
+        step=dossier.step,
+        step_due_at=dossier.step_due_at,
+        due_at=dossier.due_at,
+        unit=dossier.unit,
+        officer=dossier.officer,
+    )
+    return new_event(
+        f"dossier.{kind}", source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=at
+    )
+
+
+def national_sync(dossier: Dossier, record: schema.NationalRecord, at: Any) -> Envelope:
+    data = schema.DossierNationalSync(dossier_id=dossier.id, record=record)
+    return new_event(
+        "dossier.national_sync", source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=at
     )

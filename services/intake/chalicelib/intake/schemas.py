@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -34,6 +36,8 @@ class ApplicantIn(_Body):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
     email: Annotated[str, StringConstraints(max_length=254, pattern=EMAIL_PATTERN)] | None = None
     address: Annotated[Text, StringConstraints(max_length=500)]
+    # LoaiDoiTuong of the national portal: a citizen, an enterprise, a state agency, an organisation
+    kind: Literal["citizen", "enterprise", "state_agency", "organisation"] = "citizen"
 
 
 class NewDossier(_Body):
@@ -86,3 +90,47 @@ class Approval(_Body):
 
 class NoBody(_Body):
     """Actions that need nothing but the dossier id."""
+
+
+class SupplementItemIn(_Body):
+    document_code: Annotated[Text, StringConstraints(max_length=60)]
+    note: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+
+class SupplementRequestIn(_Body):
+    reason: Annotated[Text, StringConstraints(max_length=2000)]
+    items: list[SupplementItemIn] = Field(min_length=1, max_length=50)
+
+
+class Reason(_Body):
+    reason: Annotated[Text, StringConstraints(max_length=2000)]
+
+
+class OptionalReason(_Body):
+    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ExtensionIn(_Body):
+    reason: Annotated[Text, StringConstraints(max_length=2000)]
+    new_due_at: AwareDatetime
+
+
+class RatingIn(_Body):
+    score: int = Field(ge=1, le=5)
+    comment: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class ResultFileIn(_Body):
+    filename: Annotated[Text, StringConstraints(max_length=200)]
+    content_type: Literal["application/pdf"]
+    size_bytes: int = Field(gt=0)
+
+    @field_validator("filename")
+    @classmethod
+    def plain_filename(cls, value: str) -> str:
+        return NewAttachment.plain_filename(value)
+
+
+class CalendarYearIn(_Body):
+    extra_days_off: list[date] = Field(default_factory=list, max_length=366)
+    extra_working_days: list[date] = Field(default_factory=list, max_length=366)

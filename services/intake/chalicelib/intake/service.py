@@ -1,18 +1,26 @@
-"""Intake's use cases: load, apply one domain operation, save with its announcement."""
+"""Intake's use cases: load, apply one domain operation, save with its announcements and the
+statistics counters it changes — all in one transaction."""
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.intake import uploads
-from chalicelib.intake.announcements import announce
-from chalicelib.intake.domain import operations
-from chalicelib.intake.domain.calendar import WorkingCalendar
+from chalicelib.intake.announcements import announce, deadline_alert, national_sync
+from chalicelib.intake.domain import operations, stats, steps
+from chalicelib.intake.domain.calendar import CalendarAdjustments, WorkingCalendar
 from chalicelib.intake.domain.catalog import ProcedureCatalog
 from chalicelib.intake.domain.codes import format_code
-from chalicelib.intake.domain.errors import DossierNotFound
+from chalicelib.intake.domain.errors import (
+    DossierNotFound,
+    MissingResult,
+    NotAssignedOfficer,
+    ResultNotAvailable,
+)
 from chalicelib.intake.domain.lifecycle import next_status
 from chalicelib.intake.domain.model import (
     OFFICER_ROLES,
@@ -21,13 +29,24 @@ from chalicelib.intake.domain.model import (
     Applicant,
     DeliveryMethod,
     Dossier,
+    ResultDocument,
     Status,
 )
-from chalicelib.intake.schemas import NewAttachment, NewDossier
+from chalicelib.intake.domain.national import national_record
+from chalicelib.intake.schemas import NewAttachment, NewDossier, ResultFileIn
 from chalicelib.intake.settings import IntakeSettings
 from chalicelib.intake.storage import DossierRepository
 from motcua_shared import timeutil
-from motcua_shared.errors import ValidationFailed
+from motcua_shared.errors import Conflict, ValidationFailed
+from motcua_shared.events import Envelope
+
+# Verification codes: unambiguous letters and digits, in groups a person can type.
+_VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(_VERIFICATION_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
 class IntakeService:
@@ -36,18 +55,71 @@ class IntakeService:
         repository: DossierRepository,
         catalog: ProcedureCatalog,
         settings: IntakeSettings,
-        calendar: WorkingCalendar | None = None,
         clock: Callable[[], datetime] = timeutil.now,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
         self.repository = repository
         self.catalog = catalog
         self.settings = settings
-        self.calendar = calendar or WorkingCalendar()
         self.clock = clock
+        self._fixed_calendar = calendar
+        self._calendar: tuple[float, WorkingCalendar] | None = None
         self.upload_policy = operations.UploadPolicy(
             max_bytes=settings.max_attachment_bytes,
             content_types=frozenset(settings.attachment_content_types),
         )
+
+    # -- the working calendar ------------------------------------------------------------------
+    def calendar(self) -> WorkingCalendar:
+        """Vietnam's public holidays plus the administrator's days, re-read every minute."""
+        if self._fixed_calendar is not None:
+            return self._fixed_calendar
+        now = time.monotonic()
+        if self._calendar is None or now - self._calendar[0] > self.settings.calendar_cache_s:
+            adjustments = {
+                year: CalendarAdjustments(
+                    extra_days_off=frozenset(date.fromisoformat(d) for d in off),
+                    extra_working_days=frozenset(date.fromisoformat(d) for d in working),
+                )
+                for year, (off, working) in self.repository.calendar_adjustments().items()
+            }
+            self._calendar = (now, WorkingCalendar.vietnam(adjustments))
+        return self._calendar[1]
+
+    def calendar_year(self, year: int) -> dict[str, Any]:
+        days = self.calendar().days_off(year)
+        return {
+            "year": year,
+            "days": [
+                {"date": d.isoformat(), "name": name, "source": source} for d, name, source in days
+            ],
+        }
+
+    def set_calendar_year(
+        self, actor: Actor, year: int, days_off: list[date], working_days: list[date]
+    ) -> dict[str, Any]:
+        for day in [*days_off, *working_days]:
+            if day.year != year:
+                raise ValidationFailed(
+                    f"{day.isoformat()} is not in {year}.",
+                    f"Ngày {day:%d/%m/%Y} không thuộc năm {year}.",
+                    field="extra_days_off",
+                )
+        if set(days_off) & set(working_days):
+            raise ValidationFailed(
+                "A day cannot be both a day off and a working day.",
+                "Một ngày không thể vừa là ngày nghỉ vừa là ngày làm việc.",
+                field="extra_working_days",
+            )
+        self.repository.save_calendar(
+            year,
+            sorted(d.isoformat() for d in set(days_off)),
+            sorted(d.isoformat() for d in set(working_days)),
+            actor.username,
+            timeutil.to_iso(self.clock()),
+        )
+        self._calendar = None
+        return self.calendar_year(year)
 
     # -- reading ---------------------------------------------------------------------------
     def visible(self, dossier_id: str, actor: Actor) -> Dossier:
@@ -78,8 +150,61 @@ class IntakeService:
             )
         return self.repository.list_by_status(status, limit, cursor)
 
+    def desk_queue(self, limit: int, cursor: str | None) -> tuple[list[Dossier], str | None]:
+        return self.repository.desk_queue(limit, cursor)
+
+    def worklist(
+        self, actor: Actor, unit: str | None, officer: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[Dossier], str | None]:
+        if not unit and not officer:
+            if "processing_officer" not in actor.roles:
+                raise ValidationFailed(
+                    "Choose a unit or an officer.", "Cần chọn phòng hoặc chuyên viên.", field="unit"
+                )
+            officer = actor.username  # a processing officer's own work by default
+        return self.repository.worklist(unit, officer, limit, cursor)
+
     def track(self, code: str) -> Dossier:
         return self.repository.by_code(code)
+
+    def verify(self, verification_code: str) -> Dossier:
+        return self.repository.by_verification(verification_code.strip().upper())
+
+    def national_record(self, dossier_id: str) -> dict[str, Any]:
+        dossier = self.repository.get(dossier_id)
+        procedure = self.catalog.get(dossier.procedure_code)
+        return national_record(dossier, procedure).model_dump(mode="json")
+
+    def statistics(self, start: date, end: date, unit: str | None) -> stats.Report:
+        """The leaders' figures, read from the counters every change maintains."""
+        status_items, day_items = self.repository.stats_items(start, end)
+        report = stats.Report()
+        for item in status_items:
+            _, item_unit, status = item.sk.split("#", 2)
+            if unit is None or item_unit == unit:
+                report.by_status[status] += int(item.count)
+        for item in day_items:
+            _, _, item_unit, officer = item.sk.split("#", 3)
+            if unit is None or item_unit == unit:
+                report.add_day(
+                    item_unit,
+                    officer,
+                    {name: float(getattr(item, name)) for name in stats.COUNTERS},
+                )
+        return report
+
+    def overdue_now(self, unit: str | None) -> int:
+        now = self.clock()
+        count = 0
+        for agency in self.catalog.agencies:
+            for dossier in self.repository.due_before(agency, timeutil.to_iso(now)):
+                if (
+                    dossier.due_at
+                    and dossier.due_at < now
+                    and (unit is None or dossier.unit == unit)
+                ):
+                    count += 1
+        return count
 
     # -- changing ------------------------------------------------------------------------------
     def create(self, actor: Actor, body: NewDossier) -> Dossier:
@@ -88,15 +213,14 @@ class IntakeService:
         dossier = operations.create(
             procedure,
             actor,
-            Applicant(a.full_name, a.id_number, a.phone, a.email, a.address),
+            Applicant(a.full_name, a.id_number, a.phone, a.email, a.address, a.kind),
             body.request_content,
             dict(body.form_data),
             DeliveryMethod(body.delivery_method),
             body.delivery_address,
             self.clock(),
         )
-        self.repository.save(dossier, [announce(dossier, Action.CREATE)])
-        return dossier
+        return self._save(dossier, Action.CREATE, None)
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
         dossier = self.visible(dossier_id, actor)
@@ -115,44 +239,195 @@ class IntakeService:
         return {
             "attachment_id": attachment.attachment_id,
             "document_code": attachment.document_code,
-            **uploads.presigned_put(attachment),
+            **uploads.presigned_put(
+                self.settings.attachments_bucket, attachment.s3_key, attachment.content_type
+            ),
         }
 
     def submit(self, dossier_id: str, actor: Actor) -> Dossier:
+        """A first submission, or the answer to a supplement request."""
         dossier = self.visible(dossier_id, actor)
-        sizes = {a.attachment_id: uploads.uploaded_size(a) for a in dossier.attachments}
+        before = self._snapshot(dossier)
+        sizes = {
+            a.attachment_id: uploads.object_size(self.settings.attachments_bucket, a.s3_key)
+            for a in dossier.attachments
+        }
         procedure = self.catalog.get(dossier.procedure_code)
-        operations.submit(dossier, procedure, actor, sizes, self.upload_policy, self.clock())
-        return self._save(dossier, Action.SUBMIT)
+        at = self.clock()
+        if dossier.status is Status.SUPPLEMENT_REQUESTED:
+            operations.resubmit(
+                dossier, procedure, actor, sizes, self.upload_policy, self.calendar(), at
+            )
+            return self._save(dossier, Action.RESUBMIT, before)
+        operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at)
+        return self._save(dossier, Action.SUBMIT, before)
 
     def accept(self, dossier_id: str, actor: Actor) -> Dossier:
         dossier = self.repository.get(dossier_id)
+        before = self._snapshot(dossier)
         procedure = self.catalog.get(dossier.procedure_code)
         at = self.clock()
         # Check the transition before drawing a number, so refused attempts burn none.
         next_status(dossier.status, Action.ACCEPT, actor.roles)
         day = at.astimezone(timeutil.VN_TZ).date()
-        code = format_code(
-            dossier.agency_code, day, self.repository.next_sequence(dossier.agency_code, day)
-        )
-        operations.accept(dossier, procedure, actor, code, self.calendar, at)
-        return self._save(dossier, Action.ACCEPT)
+        sequence = self.repository.next_sequence(dossier.agency_code, day)
+        code = format_code(dossier.agency_code, day, sequence)
+        operations.accept(dossier, procedure, actor, code, self.calendar(), at)
+        return self._save(dossier, Action.ACCEPT, before)
 
     def assign(self, dossier_id: str, actor: Actor, unit: str, officer: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        operations.assign(dossier, actor, unit, officer, self.clock())
-        return self._save(dossier, Action.ASSIGN)
+        before = self._snapshot(dossier)
+        operations.assign(dossier, actor, unit, officer, self.calendar(), self.clock())
+        return self._save(dossier, Action.ASSIGN, before)
+
+    def prepare_result(self, dossier_id: str, actor: Actor, body: ResultFileIn) -> dict[str, Any]:
+        """A presigned upload for the electronic result, before approval."""
+        dossier = self.repository.get(dossier_id)
+        if dossier.status is not Status.PROCESSING:
+            next_status(dossier.status, Action.APPROVE, actor.roles)  # 403 / 409 as for approval
+        if dossier.officer != actor.username:
+            raise NotAssignedOfficer()
+        code = new_verification_code()
+        result = ResultDocument(
+            verification_code=code,
+            s3_key=f"results/{dossier.id}/{code}/{body.filename}",
+            filename=body.filename,
+            sha256=None,
+            issued_at=self.clock(),
+            size_bytes=body.size_bytes,
+        )
+        dossier.result = result
+        self.repository.save(dossier)
+        return {
+            "verification_code": code,
+            **uploads.presigned_put(self.settings.results_bucket, result.s3_key, body.content_type),
+        }
 
     def approve(self, dossier_id: str, actor: Actor, result_summary: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        operations.approve(dossier, actor, result_summary, self.clock())
-        return self._save(dossier, Action.APPROVE)
+        before = self._snapshot(dossier)
+        at = self.clock()
+        result = dossier.result
+        if result is not None:
+            size = uploads.object_size(self.settings.results_bucket, result.s3_key)
+            if size is None:
+                result = None
+            else:
+                result.size_bytes = size
+                result.sha256 = uploads.sha256_of(self.settings.results_bucket, result.s3_key)
+                result.issued_at = at
+        if result is None and dossier.delivery_method is DeliveryMethod.ONLINE:
+            next_status(dossier.status, Action.APPROVE, actor.roles)
+            raise MissingResult()
+        operations.approve(dossier, actor, result_summary, self.calendar(), at, result)
+        return self._save(dossier, Action.APPROVE, before)
+
+    def download_result(self, dossier_id: str, actor: Actor) -> dict[str, Any]:
+        """A short-lived link to the electronic result; the owner's first download returns it."""
+        dossier = self.visible(dossier_id, actor)
+        result = dossier.result
+        if result is None or result.sha256 is None:
+            raise ResultNotAvailable()
+        if (
+            dossier.owner_sub == actor.sub
+            and dossier.status is Status.RESULT_READY
+            and dossier.delivery_method is DeliveryMethod.ONLINE
+        ):
+            before = self._snapshot(dossier)
+            operations.receive_online(dossier, actor, self.calendar(), self.clock())
+            self._save(dossier, Action.RECEIVE_ONLINE, before)
+        url = uploads.presigned_get(self.settings.results_bucket, result.s3_key, result.filename)
+        return {
+            "download_url": url,
+            "filename": result.filename,
+            "sha256": result.sha256,
+            "verification_code": result.verification_code,
+            "expires_in_s": self.settings.download_url_ttl_s,
+            "status": str(dossier.status),
+        }
 
     def return_result(self, dossier_id: str, actor: Actor) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        operations.return_result(dossier, actor, self.clock())
-        return self._save(dossier, Action.RETURN)
+        before = self._snapshot(dossier)
+        operations.return_result(dossier, actor, self.calendar(), self.clock())
+        return self._save(dossier, Action.RETURN, before)
 
-    def _save(self, dossier: Dossier, action: Action) -> Dossier:
-        self.repository.save(dossier, [announce(dossier, action)])
+    def request_supplement(
+        self, dossier_id: str, actor: Actor, reason: str, items: list[tuple[str, str]]
+    ) -> Dossier:
+        dossier = self.repository.get(dossier_id)
+        before = self._snapshot(dossier)
+        procedure = self.catalog.get(dossier.procedure_code)
+        operations.request_supplement(dossier, procedure, actor, reason, items, self.clock())
+        return self._save(dossier, Action.REQUEST_SUPPLEMENT, before)
+
+    def refuse(self, dossier_id: str, actor: Actor, reason: str) -> Dossier:
+        dossier = self.repository.get(dossier_id)
+        before = self._snapshot(dossier)
+        operations.refuse(dossier, actor, reason, self.clock())
+        return self._save(dossier, Action.REFUSE, before)
+
+    def withdraw(self, dossier_id: str, actor: Actor, reason: str | None) -> Dossier:
+        dossier = self.visible(dossier_id, actor)
+        before = self._snapshot(dossier)
+        operations.withdraw(dossier, actor, reason, self.clock())
+        return self._save(dossier, Action.WITHDRAW, before)
+
+    def stop(self, dossier_id: str, actor: Actor, reason: str) -> Dossier:
+        dossier = self.repository.get(dossier_id)
+        before = self._snapshot(dossier)
+        operations.stop(dossier, actor, reason, self.clock())
+        return self._save(dossier, Action.STOP, before)
+
+    def extend(self, dossier_id: str, actor: Actor, reason: str, new_due_at: datetime) -> Dossier:
+        dossier = self.repository.get(dossier_id)
+        before = self._snapshot(dossier)
+        operations.extend(
+            dossier,
+            actor,
+            reason,
+            new_due_at.astimezone(timeutil.VN_TZ),
+            self.calendar(),
+            self.clock(),
+        )
+        return self._save(dossier, Action.EXTEND, before)
+
+    def rate(self, dossier_id: str, actor: Actor, score: int, comment: str) -> Dossier:
+        dossier = self.visible(dossier_id, actor)
+        before = self._snapshot(dossier)
+        operations.rate(dossier, actor, score, comment, self.clock())
+        return self._save(dossier, Action.RATE, before)
+
+    def watch_deadlines(self, now: datetime) -> int:
+        """Announce ``dossier.due_soon`` / ``dossier.overdue`` once per dossier and step."""
+        calendar = self.calendar()
+        horizon = timeutil.to_iso(now + timedelta(days=self.settings.deadline_lookahead_days))
+        announced = 0
+        for agency in self.catalog.agencies:
+            for dossier in self.repository.due_before(agency, horizon):
+                kinds = steps.deadline_alerts(dossier, now, calendar)
+                if not kinds:
+                    continue
+                events = [deadline_alert(dossier, kind, now) for kind in kinds]
+                try:
+                    self.repository.save(dossier, events)
+                except Conflict:  # changed meanwhile: the next run sees the new state
+                    continue
+                announced += len(events)
+        return announced
+
+    # -- saving ------------------------------------------------------------------------------
+    def _snapshot(self, dossier: Dossier) -> stats.Snapshot:
+        return stats.Snapshot.of(dossier, self.calendar())
+
+    def _save(self, dossier: Dossier, action: Action, before: stats.Snapshot | None) -> Dossier:
+        events: list[Envelope] = [announce(dossier, action)]
+        status_changed = before is None or before.status != dossier.status
+        if status_changed and dossier.national_status is not None:
+            procedure = self.catalog.get(dossier.procedure_code)
+            record = national_record(dossier, procedure)
+            events.append(national_sync(dossier, record, dossier.updated_at))
+        counters = stats.delta(before, self._snapshot(dossier))
+        self.repository.save(dossier, events, counters)
         return dossier

@@ -13,7 +13,12 @@ class IntakeSettings(BaseSettings):
     dossiers_table: str = env_field("DOSSIERS_TABLE")
     dossiers_stream_arn: str = env_field("DOSSIERS_STREAM_ARN", LOCAL_STREAM_ARN)
     attachments_bucket: str = env_field("ATTACHMENTS_BUCKET")
+    results_bucket: str = env_field("RESULTS_BUCKET")
     upload_url_ttl_s: int = env_field("UPLOAD_URL_TTL_S", 900)
+    download_url_ttl_s: int = env_field("DOWNLOAD_URL_TTL_S", 300)
+    calendar_cache_s: int = env_field("CALENDAR_CACHE_S", 60)
+    # How far ahead the deadline watcher looks (working days are at most a few calendar days).
+    deadline_lookahead_days: int = env_field("DEADLINE_LOOKAHEAD_DAYS", 7)
     max_attachment_bytes: int = env_field("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
     attachment_content_types: list[str] = env_field(
         "ATTACHMENT_CONTENT_TYPES", ["application/pdf", "image/jpeg", "image/png"]

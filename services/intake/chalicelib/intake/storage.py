@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -30,15 +30,20 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.intake.domain.codes import is_dossier_code, sequence_key
 from chalicelib.intake.domain.errors import DossierNotFound
-from chalicelib.intake.domain.model import Dossier
+from chalicelib.intake.domain.model import Dossier, Status
+from chalicelib.intake.domain.steps import WATCHED_STATUSES
 from chalicelib.intake.settings import get_settings
 from motcua_shared.errors import Conflict, ValidationFailed
 from motcua_shared.events import Envelope
 from motcua_shared.outbox import outbox_model
 
 _settings = get_settings()
+# A result can be verified once it is issued (and for as long as the dossier exists).
+RESULT_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED})
 DOSSIER_PREFIX = "DOSSIER#"
 DOSSIER_SORT_KEY = "DOSSIER"
+STATS_PK = "STATS"
+CALENDAR_PK = "CALENDAR"
 MAX_CODE_LENGTH = 64
 
 
@@ -73,6 +78,41 @@ class CodeIndex(GlobalSecondaryIndex["DossierItem"]):
     code = UnicodeAttribute(hash_key=True)
 
 
+class UnitIndex(GlobalSecondaryIndex["DossierItem"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    work_unit = UnicodeAttribute(hash_key=True)
+    step_due = UnicodeAttribute(range_key=True)
+
+
+class OfficerIndex(GlobalSecondaryIndex["DossierItem"]):
+    class Meta:
+        index_name = "by_officer"
+        projection = AllProjection()
+
+    work_officer = UnicodeAttribute(hash_key=True)
+    step_due = UnicodeAttribute(range_key=True)
+
+
+class DeadlineIndex(GlobalSecondaryIndex["DossierItem"]):
+    class Meta:
+        index_name = "by_deadline"
+        projection = AllProjection()
+
+    active_agency = UnicodeAttribute(hash_key=True)
+    step_due = UnicodeAttribute(range_key=True)
+
+
+class VerificationIndex(GlobalSecondaryIndex["DossierItem"]):
+    class Meta:
+        index_name = "by_verification"
+        projection = AllProjection()
+
+    verification_code = UnicodeAttribute(hash_key=True)
+
+
 class DossierItem(Model):
     Meta = _Meta
 
@@ -83,12 +123,22 @@ class DossierItem(Model):
     status = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     code = UnicodeAttribute(null=True)
+    # Sparse index keys: present only while the dossier belongs in that index.
+    work_unit = UnicodeAttribute(null=True)
+    work_officer = UnicodeAttribute(null=True)
+    active_agency = UnicodeAttribute(null=True)
+    step_due = UnicodeAttribute(null=True)
+    verification_code = UnicodeAttribute(null=True)
     doc = JSONAttribute()
     version = VersionAttribute()
 
     by_owner = OwnerIndex()
     by_status = StatusIndex()
     by_code = CodeIndex()
+    by_unit = UnitIndex()
+    by_officer = OfficerIndex()
+    by_deadline = DeadlineIndex()
+    by_verification = VerificationIndex()
 
     @classmethod
     def of(cls, dossier: Dossier) -> DossierItem:
@@ -103,12 +153,49 @@ class DossierItem(Model):
             code=dossier.code,
             doc=doc,
         )
+        processing = dossier.status is Status.PROCESSING
+        item.work_unit = dossier.unit if processing else None
+        item.work_officer = dossier.officer if processing else None
+        watched = dossier.step_due_at is not None and dossier.status in WATCHED_STATUSES
+        item.active_agency = dossier.agency_code if watched else None
+        item.step_due = doc["step_due_at"] if watched else None
+        issued = dossier.result is not None and dossier.status in RESULT_STATUSES
+        item.verification_code = dossier.result.verification_code if issued else None  # type: ignore[union-attr]
         if dossier.version is not None:
             item.version = dossier.version
         return item
 
     def to_dossier(self) -> Dossier:
         return Dossier.from_document(self.doc, self.version)
+
+
+class StatsItem(Model):
+    """Counters of the leaders' statistics (pk ``STATS``; see domain/stats.py for the keys)."""
+
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    count = NumberAttribute(default=0)
+    finished = NumberAttribute(default=0)
+    early = NumberAttribute(default=0)
+    on_time = NumberAttribute(default=0)
+    late = NumberAttribute(default=0)
+    processing_hours = NumberAttribute(default=0)
+    negative = NumberAttribute(default=0)
+
+
+class CalendarItem(Model):
+    """An administrator's adjustments of one year's working calendar."""
+
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    extra_days_off = JSONAttribute(default=list)
+    extra_working_days = JSONAttribute(default=list)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
 
 
 class SequenceItem(Model):
@@ -136,12 +223,25 @@ class DossierRepository:
         except DoesNotExist:
             raise DossierNotFound() from None
 
-    def save(self, dossier: Dossier, events: Iterable[Envelope] = ()) -> None:
-        """Write the dossier and its events atomically; a concurrent change → 409 conflict."""
+    def save(
+        self,
+        dossier: Dossier,
+        events: Iterable[Envelope] = (),
+        counters: dict[str, dict[str, float]] | None = None,
+    ) -> None:
+        """Write the dossier, its events and its statistics counters atomically; a concurrent
+        change → 409 conflict."""
         item = DossierItem.of(dossier)
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item)
+                for key, changes in (counters or {}).items():
+                    transaction.update(
+                        StatsItem(pk=STATS_PK, sk=key),
+                        actions=[
+                            getattr(StatsItem, name).add(value) for name, value in changes.items()
+                        ],
+                    )
                 for event in events:
                     record = DossierOutbox.of(event, _settings.outbox_retention_s)
                     transaction.save(record, condition=DossierOutbox.pk.does_not_exist())
@@ -179,6 +279,70 @@ class DossierRepository:
                 status, limit=limit, last_evaluated_key=_decode_cursor(cursor)
             )
         )
+
+    def _query_page(
+        self, index: Any, key: str, limit: int, cursor: str | None, **kwargs: Any
+    ) -> tuple[list[Dossier], str | None]:
+        return _page(
+            index.query(key, limit=limit, last_evaluated_key=_decode_cursor(cursor), **kwargs)
+        )
+
+    def desk_queue(self, limit: int, cursor: str | None) -> tuple[list[Dossier], str | None]:
+        """Submitted dossiers, oldest first."""
+        return self._query_page(DossierItem.by_status, str(Status.SUBMITTED), limit, cursor)
+
+    def worklist(
+        self, unit: str | None, officer: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[Dossier], str | None]:
+        """Dossiers under processing, earliest step deadline first."""
+        if officer:
+            condition = DossierItem.work_unit == unit if unit else None
+            return self._query_page(
+                DossierItem.by_officer, officer, limit, cursor, filter_condition=condition
+            )
+        assert unit is not None
+        return self._query_page(DossierItem.by_unit, unit, limit, cursor)
+
+    def due_before(self, agency_code: str, until: str) -> Iterator[Dossier]:
+        """Dossiers of an agency whose current step is due before ``until`` (ISO time)."""
+        for item in DossierItem.by_deadline.query(agency_code, DossierItem.step_due <= until):
+            yield item.to_dossier()
+
+    def by_verification(self, verification_code: str) -> Dossier:
+        if len(verification_code) > MAX_CODE_LENGTH:
+            raise DossierNotFound()
+        for item in DossierItem.by_verification.query(verification_code, limit=1):
+            return item.to_dossier()
+        raise DossierNotFound()
+
+    def stats_items(self, start: date, end: date) -> tuple[list[StatsItem], list[StatsItem]]:
+        """(status counters, day counters within [start, end])."""
+        statuses = list(StatsItem.query(STATS_PK, StatsItem.sk.startswith("STATUS#")))
+        days = list(
+            StatsItem.query(
+                STATS_PK,
+                StatsItem.sk.between(f"DAY#{start.isoformat()}", f"DAY#{end.isoformat()}#\uffff"),
+            )
+        )
+        return statuses, days
+
+    def calendar_adjustments(self) -> dict[int, tuple[list[str], list[str]]]:
+        return {
+            int(item.sk): (list(item.extra_days_off), list(item.extra_working_days))
+            for item in CalendarItem.query(CALENDAR_PK)
+        }
+
+    def save_calendar(
+        self, year: int, days_off: list[str], working_days: list[str], by: str, at: str
+    ) -> None:
+        CalendarItem(
+            pk=CALENDAR_PK,
+            sk=str(year),
+            extra_days_off=days_off,
+            extra_working_days=working_days,
+            updated_by=by,
+            updated_at=at,
+        ).save()
 
     def next_sequence(self, agency_code: str, day: date) -> int:
         """Atomically take the next number of the day's sequence; numbers are never reused."""

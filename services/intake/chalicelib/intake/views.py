@@ -28,6 +28,7 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
             "phone": d.applicant.phone,
             "email": d.applicant.email,
             "address": d.applicant.address,
+            "kind": d.applicant.kind,
         },
         "request_content": d.request_content,
         "form_data": d.form_data,
@@ -55,6 +56,60 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
         "officer": d.officer,
         "result_summary": d.result_summary,
         "returned_at": _iso(d.returned_at),
+        "finished_at": _iso(d.finished_at),
+        "refusal_reason": d.refusal_reason,
+        "stop_reason": d.stop_reason,
+        "step": d.step,
+        "step_due_at": _iso(d.step_due_at),
+        "supplement_count": len(d.supplement_requests),
+        "supplement_requests": [
+            {
+                "reason": s.reason,
+                "items": [
+                    {
+                        "document_code": i.document_code,
+                        "document_name": i.document_name,
+                        "note": i.note,
+                    }
+                    for i in s.items
+                ],
+                "requested_at": _iso(s.requested_at),
+                "requested_by": s.requested_by,
+                "resolved_at": _iso(s.resolved_at),
+            }
+            for s in d.supplement_requests
+        ],
+        "extensions": [
+            {
+                "reason": e.reason,
+                "previous_due_at": _iso(e.previous_due_at),
+                "new_due_at": _iso(e.new_due_at),
+                "at": _iso(e.at),
+                "by": e.by,
+            }
+            for e in d.extensions
+        ],
+        "handoffs": [
+            {
+                "step": h.step,
+                "from_unit": h.from_unit,
+                "to_unit": h.to_unit,
+                "at": _iso(h.at),
+                "giver": h.giver,
+                "receiver": h.receiver,
+                "allotted_hours": h.allotted_hours,
+                "used_hours": h.used_hours,
+                "result": h.result,
+                "note": h.note,
+            }
+            for h in d.handoffs
+        ],
+        "rating": (
+            {"score": d.rating.score, "comment": d.rating.comment, "at": _iso(d.rating.at)}
+            if d.rating
+            else None
+        ),
+        "result": result_view(d),
         "history": [
             {
                 "action": h.action,
@@ -80,4 +135,32 @@ def tracking_view(d: Dossier) -> dict[str, Any]:
         "accepted_at": _iso(d.accepted_at),
         "due_at": _iso(d.due_at),
         "history": [{"action": h.action, "at": _iso(h.at)} for h in d.history],
+    }
+
+
+def result_view(d: Dossier) -> dict[str, Any] | None:
+    r = d.result
+    if r is None or r.sha256 is None:
+        return None
+    return {
+        "filename": r.filename,
+        "verification_code": r.verification_code,
+        "sha256": r.sha256,
+        "size_bytes": r.size_bytes,
+        "issued_at": _iso(r.issued_at),
+        "downloaded_at": _iso(r.downloaded_at),
+    }
+
+
+def verification_view(d: Dossier) -> dict[str, Any]:
+    """Public: that the result is authentic, and nothing personal."""
+    assert d.result is not None
+    return {
+        "valid": True,
+        "verification_code": d.result.verification_code,
+        "dossier_code": d.code,
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure_name,
+        "issued_at": _iso(d.result.issued_at),
+        "sha256": d.result.sha256,
     }

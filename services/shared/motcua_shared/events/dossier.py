@@ -59,3 +59,74 @@ class DossierResultReady(DossierEvent):
 
 class DossierReturned(DossierEvent):
     returned_at: datetime
+
+
+class SupplementItem(_Data):
+    document_code: str
+    document_name: str
+    note: str
+
+
+class DossierSupplementRequested(DossierEvent):
+    reason: str
+    items: list[SupplementItem]
+    requested_count: int
+
+
+class DossierResubmitted(DossierEvent):
+    due_at: datetime | None
+
+
+class DossierRefused(DossierEvent):
+    reason: str
+
+
+class DossierWithdrawn(DossierEvent):
+    reason: str | None
+
+
+class DossierStopped(DossierEvent):
+    reason: str
+
+
+class DossierExtended(DossierEvent):
+    reason: str
+    previous_due_at: datetime
+    new_due_at: datetime
+
+
+class DossierRated(DossierEvent):
+    score: int
+
+
+class DossierDeadline(DossierEvent):
+    """``dossier.due_soon`` and ``dossier.overdue``: the current step's deadline, for officers."""
+
+    step: str
+    step_due_at: datetime
+    due_at: datetime | None
+    unit: str | None
+    officer: str | None
+
+
+class NationalRecord(_Data):
+    """The dossier in the national public service portal's field names (domain.md section 4)."""
+
+    MaHoSo: str | None
+    MaTTHC: str
+    TenTTHC: str
+    MaLinhVuc: str
+    KenhThucHien: int
+    LoaiDoiTuong: int
+    NgayTiepNhan: str | None
+    NgayHenTra: str | None
+    NgayKetThucXuLy: str | None
+    TrangThaiHoSo: int | None
+    DuocThanhToanTrucTuyen: int
+    DanhSachGiayToDinhKem: list[dict[str, str]]
+    DanhSachLePhi: list[dict[str, str | int]]
+
+
+class DossierNationalSync(_Data):
+    dossier_id: str
+    record: NationalRecord

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,11 @@ class TimeUnit(StrEnum):
 class OnlineLevel(StrEnum):
     PARTIAL = "partial"  # một phần (level 3)
     FULL = "full"  # toàn trình (level 4)
+
+
+# How a procedure's time limit is split between the steps of processing (desk, unit, return)
+# unless its catalogue entry has its own "steps".
+DEFAULT_STEP_SHARES: dict[str, float] = {"desk": 0.1, "processing": 0.8, "return": 0.1}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,10 @@ class Procedure:
     time_limit: TimeLimit
     documents: tuple[Document, ...]
     legal_basis: str = ""
+    national_code: str | None = None
+    step_shares: dict[str, float] = dataclasses.field(
+        default_factory=lambda: dict(DEFAULT_STEP_SHARES)
+    )
 
     @property
     def required_documents(self) -> tuple[Document, ...]:
@@ -102,10 +112,19 @@ class ProcedureCatalog:
                     Document(d["code"], d["name"], bool(d["required"])) for d in p["documents"]
                 ),
                 legal_basis=p.get("legal_basis", ""),
+                national_code=p.get("national_code"),
+                step_shares=dict(p.get("steps") or DEFAULT_STEP_SHARES),
             )
             for p in data["procedures"]
         ]
         return cls(procedures, fields)
+
+    @property
+    def agencies(self) -> list[str]:
+        return sorted({p.agency_code for p in self._by_code.values()})
+
+    def agency_name(self, code: str) -> str:
+        return next(p.agency_name for p in self._by_code.values() if p.agency_code == code)
 
     def get(self, code: str) -> Procedure:
         try:

@@ -57,3 +57,37 @@ class NotAssignedOfficer(Forbidden):
     code = "not_assigned"
     message = "Only the officer the dossier is assigned to can do this."
     message_vi = "Chỉ chuyên viên được phân công xử lý hồ sơ mới thực hiện được thao tác này."
+
+
+class AlreadyRated(ApiError):
+    status = 409
+    code = "already_rated"
+    message = "This dossier has already been rated."
+    message_vi = "Hồ sơ này đã được đánh giá."
+
+
+class ExtensionNotNeeded(ApiError):
+    status = 409
+    code = "extension_not_needed"
+    message = "Only a late or nearly late dossier (less than one working day left) can be extended."
+    message_vi = "Chỉ gia hạn hồ sơ đã quá hạn hoặc sắp quá hạn (còn dưới một ngày làm việc)."
+
+
+class InvalidNewDueDate(ApiError):
+    status = 422
+    code = "invalid_new_due_date"
+    message = "The new appointment date must be later than the current one and than now."
+    message_vi = "Ngày hẹn trả mới phải sau ngày hẹn hiện tại và sau thời điểm hiện tại."
+
+
+class MissingResult(ApiError):
+    status = 422
+    code = "missing_result"
+    message = "Upload the result document before approving a dossier whose result goes online."
+    message_vi = "Cần tải lên văn bản kết quả trước khi phê duyệt hồ sơ trả kết quả trực tuyến."
+
+
+class ResultNotAvailable(NotFound):
+    code = "result_not_available"
+    message = "This dossier has no electronic result."
+    message_vi = "Hồ sơ chưa có kết quả điện tử."

@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final, Literal
 
 from chalicelib.intake.domain.errors import InvalidTransition
 from chalicelib.intake.domain.model import Action, Role, Status
 from motcua_shared.errors import Forbidden
 
-TRANSITIONS: dict[tuple[Status, Action, Role], Status] = {
-    (Status.DRAFT, Action.SUBMIT, Role.CITIZEN): Status.SUBMITTED,
-    (Status.DRAFT, Action.SUBMIT, Role.POSTAL_AGENT): Status.SUBMITTED,
-    (Status.SUBMITTED, Action.ACCEPT, Role.DESK_OFFICER): Status.ACCEPTED,
-    (Status.ACCEPTED, Action.ASSIGN, Role.DESK_OFFICER): Status.PROCESSING,
-    (Status.ACCEPTED, Action.ASSIGN, Role.LEADER): Status.PROCESSING,
-    (Status.PROCESSING, Action.APPROVE, Role.PROCESSING_OFFICER): Status.RESULT_READY,
-    (Status.RESULT_READY, Action.RETURN, Role.DESK_OFFICER): Status.RETURNED,
+PREVIOUS: Final = "previous"
+"""Target of a resubmission: the status the supplement request interrupted."""
+
+Target = Status | Literal["previous"]
+
+S, A, R = Status, Action, Role
+_BEFORE_RESULT = (S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING, S.FEE_REQUESTED)
+_UNDER_WAY = (S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED)
+_APPLICANTS = (R.CITIZEN, R.POSTAL_AGENT)
+
+# (from statuses, action, roles, target); a target of None keeps the status.
+_RULES: tuple[tuple[tuple[Status, ...], Action, tuple[Role, ...], Target | None], ...] = (
+    ((S.DRAFT,), A.SUBMIT, _APPLICANTS, S.SUBMITTED),
+    ((S.SUBMITTED,), A.ACCEPT, (R.DESK_OFFICER,), S.ACCEPTED),
+    ((S.ACCEPTED,), A.ASSIGN, (R.DESK_OFFICER, R.LEADER), S.PROCESSING),
+    ((S.PROCESSING,), A.APPROVE, (R.PROCESSING_OFFICER,), S.RESULT_READY),
+    ((S.RESULT_READY,), A.RETURN, (R.DESK_OFFICER,), S.RETURNED),
+    ((S.SUBMITTED, S.ACCEPTED), A.REQUEST_SUPPLEMENT, (R.DESK_OFFICER,), S.SUPPLEMENT_REQUESTED),
+    ((S.PROCESSING,), A.REQUEST_SUPPLEMENT, (R.PROCESSING_OFFICER,), S.SUPPLEMENT_REQUESTED),
+    ((S.SUPPLEMENT_REQUESTED,), A.RESUBMIT, _APPLICANTS, PREVIOUS),
+    ((S.SUBMITTED, S.SUPPLEMENT_REQUESTED), A.REFUSE, (R.DESK_OFFICER,), S.REFUSED),
+    (_BEFORE_RESULT, A.WITHDRAW, _APPLICANTS, S.WITHDRAWN),
+    (_UNDER_WAY, A.STOP, (R.LEADER,), S.STOPPED),
+    (_UNDER_WAY, A.EXTEND, (R.LEADER,), None),
+    ((S.RETURNED,), A.RATE, (R.CITIZEN,), None),
+    ((S.RESULT_READY,), A.RECEIVE_ONLINE, _APPLICANTS, S.RETURNED),
+)
+
+TRANSITIONS: dict[tuple[Status, Action, Role], Target] = {
+    (status, action, role): (target if target is not None else status)
+    for statuses, action, roles, target in _RULES
+    for status in statuses
+    for role in roles
 }
 
 
@@ -24,13 +50,23 @@ def roles_for(action: Action) -> tuple[str, ...]:
     return tuple(sorted({role for (_, a, role) in TRANSITIONS if a == action}))
 
 
-def next_status(current: Status, action: Action, roles: Iterable[str]) -> Status:
-    """The status after ``action``; 403 if no role of the caller ever does it, else 409."""
+def next_status(
+    current: Status, action: Action, roles: Iterable[str], previous: Status | None = None
+) -> Status:
+    """The status after ``action``; 403 if no role of the caller ever does it, else 409.
+
+    ``previous`` is where a resubmission returns to.
+    """
     held = set(roles)
     # Role is a StrEnum: a group name looks up the same key as its member.
     targets = {TRANSITIONS.get((current, action, role)) for role in held} - {None}  # type: ignore[arg-type]
     if targets:
-        return targets.pop()  # type: ignore[return-value]
+        target = targets.pop()
+        if target == PREVIOUS:
+            if previous is None:
+                raise InvalidTransition()
+            return previous
+        return Status(str(target))
     if held.isdisjoint(roles_for(action)):
         raise Forbidden()
     raise InvalidTransition(

@@ -47,6 +47,14 @@ class Action(StrEnum):
     ASSIGN = "assign"
     APPROVE = "approve"
     RETURN = "return"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    RESUBMIT = "resubmit"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    EXTEND = "extend"
+    RATE = "rate"
+    RECEIVE_ONLINE = "receive_online"  # the owner downloads the electronic result
 
 
 class Role(StrEnum):
@@ -93,6 +101,7 @@ class Applicant:
     phone: str
     email: str | None
     address: str
+    kind: str = "citizen"  # citizen / enterprise / state_agency / organisation
 
 
 @dataclass
@@ -119,6 +128,70 @@ class HistoryEntry:
 
 
 @dataclass
+class SupplementItem:
+    document_code: str
+    document_name: str
+    note: str
+
+
+@dataclass
+class SupplementRequest:
+    reason: str
+    items: list[SupplementItem]
+    requested_at: datetime
+    requested_by: str
+    from_status: str
+    resolved_at: datetime | None = None
+
+
+@dataclass
+class Extension:
+    """Form 04: the apology and the new appointment date."""
+
+    reason: str
+    previous_due_at: datetime
+    new_due_at: datetime
+    at: datetime
+    by: str
+
+
+@dataclass
+class Rating:
+    score: int
+    comment: str
+    at: datetime
+
+
+@dataclass
+class Handoff:
+    """One row of the processing control sheet (form 06)."""
+
+    step: str
+    from_unit: str
+    to_unit: str
+    at: datetime
+    giver: str
+    receiver: str
+    allotted_hours: float | None = None
+    used_hours: float | None = None
+    result: str | None = None  # early / on_time / late
+    note: str | None = None
+
+
+@dataclass
+class ResultDocument:
+    """The electronic result (level 4): a PDF in the results bucket with a verification code."""
+
+    verification_code: str
+    s3_key: str
+    filename: str
+    sha256: str | None
+    issued_at: datetime
+    size_bytes: int | None = None
+    downloaded_at: datetime | None = None
+
+
+@dataclass
 class Dossier:
     id: str
     owner_sub: str
@@ -142,9 +215,27 @@ class Dossier:
     officer: str | None = None
     result_summary: str | None = None
     returned_at: datetime | None = None
+    finished_at: datetime | None = None
+    refusal_reason: str | None = None
+    stop_reason: str | None = None
+    step: str | None = None  # the current step of processing (see domain/steps.py)
+    step_started_at: datetime | None = None
+    step_due_at: datetime | None = None
+    step_plan: dict[str, float] = field(default_factory=dict)  # working hours allotted per step
+    alerts: list[str] = field(default_factory=list)  # "due_soon:<step>", "overdue:<step>" sent
     attachments: list[Attachment] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
+    supplement_requests: list[SupplementRequest] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    handoffs: list[Handoff] = field(default_factory=list)
+    rating: Rating | None = None
+    result: ResultDocument | None = None
     version: int | None = None
+
+    @property
+    def open_supplement(self) -> SupplementRequest | None:
+        last = self.supplement_requests[-1] if self.supplement_requests else None
+        return last if last is not None and last.resolved_at is None else None
 
     @property
     def national_status(self) -> int | None:
@@ -191,19 +282,54 @@ class Dossier:
             for a in d["attachments"]
         ]
         d["history"] = [HistoryEntry(**{**h, "at": parse_iso(h["at"])}) for h in d["history"]]
-        for name in (
-            "created_at",
-            "updated_at",
-            "submitted_at",
-            "accepted_at",
-            "due_at",
-            "returned_at",
-        ):
+        d["supplement_requests"] = [
+            SupplementRequest(
+                reason=s["reason"],
+                items=[SupplementItem(**i) for i in s["items"]],
+                requested_at=parse_iso(s["requested_at"]),
+                requested_by=s["requested_by"],
+                from_status=s["from_status"],
+                resolved_at=_dt(s.get("resolved_at")),
+            )
+            for s in d.get("supplement_requests", [])
+        ]
+        d["extensions"] = [
+            Extension(
+                **{**e, **{k: parse_iso(e[k]) for k in ("previous_due_at", "new_due_at", "at")}}
+            )
+            for e in d.get("extensions", [])
+        ]
+        d["handoffs"] = [Handoff(**{**h, "at": parse_iso(h["at"])}) for h in d.get("handoffs", [])]
+        if d.get("rating"):
+            d["rating"] = Rating(**{**d["rating"], "at": parse_iso(d["rating"]["at"])})
+        if d.get("result"):
+            r = d["result"]
+            d["result"] = ResultDocument(
+                **{
+                    **r,
+                    "issued_at": parse_iso(r["issued_at"]),
+                    "downloaded_at": _dt(r.get("downloaded_at")),
+                }
+            )
+        for name in _TIMESTAMPS:
             d[name] = _dt(d.get(name))
         d["status"] = Status(d["status"])
         d["delivery_method"] = DeliveryMethod(d["delivery_method"])
         d["version"] = version
         return cls(**d)
+
+
+_TIMESTAMPS = (
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "accepted_at",
+    "due_at",
+    "returned_at",
+    "finished_at",
+    "step_started_at",
+    "step_due_at",
+)
 
 
 def _dt(value: str | None) -> datetime | None:

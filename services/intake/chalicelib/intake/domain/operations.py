@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.intake.domain.calendar import WorkingCalendar, due_at
-from chalicelib.intake.domain.catalog import Procedure
+from chalicelib.intake.domain import steps
+from chalicelib.intake.domain.calendar import WorkingCalendar, due_at, resume_after_pause
+from chalicelib.intake.domain.catalog import Procedure, TimeUnit
 from chalicelib.intake.domain.errors import (
+    AlreadyRated,
     DossierNotFound,
+    ExtensionNotNeeded,
     FileTooLarge,
+    InvalidNewDueDate,
     InvalidTransition,
     MissingDocuments,
     NotAssignedOfficer,
@@ -29,9 +33,19 @@ from chalicelib.intake.domain.model import (
     Channel,
     DeliveryMethod,
     Dossier,
+    Extension,
+    Handoff,
+    Rating,
+    ResultDocument,
     Role,
     Status,
+    SupplementItem,
+    SupplementRequest,
 )
+from chalicelib.intake.domain.steps import APPLICANT_UNIT, DESK_UNIT, Step
+
+# The applicant may change documents and form data only in these statuses.
+EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
 
 
 @dataclass(frozen=True)
@@ -94,10 +108,10 @@ def attach(
 ) -> Attachment:
     """Reserve the place of one document's file; the browser then uploads it to S3."""
     _require_owner(dossier, actor)
-    if dossier.status is not Status.DRAFT:
+    if dossier.status not in EDITABLE:
         raise InvalidTransition(
-            "Documents can only be attached while the dossier is a draft.",
-            "Chỉ có thể đính kèm giấy tờ khi hồ sơ đang ở trạng thái nháp.",
+            "Documents can be attached to a draft or while a supplement is requested.",
+            "Chỉ có thể đính kèm giấy tờ khi hồ sơ là bản nháp hoặc đang được yêu cầu bổ sung.",
         )
     if procedure.document(document_code) is None:
         raise UnknownDocument(document_code=document_code)
@@ -123,6 +137,30 @@ def attach(
     return attachment
 
 
+def _check_documents(
+    dossier: Dossier,
+    procedure: Procedure,
+    uploaded_sizes: dict[str, int | None],
+    policy: UploadPolicy,
+    at: datetime,
+) -> None:
+    """Every required document has an uploaded file within the limits; mark them uploaded."""
+    missing: list[str] = []
+    for document in procedure.required_documents:
+        attachment = dossier.attachment_for(document.code)
+        size = uploaded_sizes.get(attachment.attachment_id) if attachment else None
+        if attachment is None or size is None:
+            missing.append(document.code)
+        elif size > policy.max_bytes:
+            raise FileTooLarge(max_bytes=policy.max_bytes, document_code=document.code)
+    if missing:
+        raise MissingDocuments(missing=missing)
+    for attachment in dossier.attachments:
+        size = uploaded_sizes.get(attachment.attachment_id)
+        if size is not None and attachment.status != "uploaded":
+            attachment.status, attachment.size_bytes, attachment.uploaded_at = "uploaded", size, at
+
+
 def submit(
     dossier: Dossier,
     procedure: Procedure,
@@ -137,22 +175,71 @@ def submit(
     """
     _require_owner(dossier, actor)
     target = next_status(dossier.status, Action.SUBMIT, actor.roles)
-    missing: list[str] = []
-    for document in procedure.required_documents:
-        attachment = dossier.attachment_for(document.code)
-        size = uploaded_sizes.get(attachment.attachment_id) if attachment else None
-        if attachment is None or size is None:
-            missing.append(document.code)
-        elif size > policy.max_bytes:
-            raise FileTooLarge(max_bytes=policy.max_bytes, document_code=document.code)
-    if missing:
-        raise MissingDocuments(missing=missing)
-    for attachment in dossier.attachments:
-        size = uploaded_sizes.get(attachment.attachment_id)
-        if size is not None:
-            attachment.status, attachment.size_bytes, attachment.uploaded_at = "uploaded", size, at
+    _check_documents(dossier, procedure, uploaded_sizes, policy, at)
     dossier.submitted_at = at
     dossier.record(Action.SUBMIT, target, actor, at)
+
+
+def _close_step(
+    dossier: Dossier,
+    calendar: WorkingCalendar,
+    at: datetime,
+    to_unit: str,
+    giver: str,
+    receiver: str,
+) -> None:
+    """Record the hand-off that ends the current step, measured against the step's allotment."""
+    if dossier.step is None or dossier.step_started_at is None:
+        return
+    used = calendar.working_time_between(dossier.step_started_at, at) - _paused_during(
+        dossier, dossier.step_started_at, at, calendar
+    )
+    dossier.handoffs.append(
+        Handoff(
+            step=dossier.step,
+            from_unit=_holder(dossier, dossier.step),
+            to_unit=to_unit,
+            at=at,
+            giver=giver,
+            receiver=receiver,
+            allotted_hours=dossier.step_plan.get(dossier.step),
+            used_hours=round(max(used, timedelta(0)) / timedelta(hours=1), 2),
+            result=str(steps.timeliness(at, dossier.step_due_at)) if dossier.step_due_at else None,
+        )
+    )
+    dossier.step = dossier.step_started_at = dossier.step_due_at = None
+
+
+def _open_step(dossier: Dossier, step: Step, calendar: WorkingCalendar, at: datetime) -> None:
+    dossier.step, dossier.step_started_at = step, at
+    hours = dossier.step_plan.get(step)
+    dossier.step_due_at = (
+        calendar.add_working_time(at, timedelta(hours=hours)) if hours is not None else None
+    )
+    if dossier.due_at is not None and dossier.step_due_at is not None:
+        dossier.step_due_at = min(dossier.step_due_at, dossier.due_at)
+
+
+def _holder(dossier: Dossier, step: str) -> str:
+    return dossier.unit or DESK_UNIT if step == Step.PROCESSING else DESK_UNIT
+
+
+def _paused_during(
+    dossier: Dossier, start: datetime, end: datetime, calendar: WorkingCalendar
+) -> timedelta:
+    total = timedelta(0)
+    for request in dossier.supplement_requests:
+        stop = request.resolved_at or end
+        lo, hi = max(start, request.requested_at), min(end, stop)
+        if hi > lo:
+            total += calendar.working_time_between(lo, hi)
+    return total
+
+
+def _finish(dossier: Dossier, at: datetime) -> None:
+    """Processing ends at the first of: processed, returned, stopped, refused, withdrawn."""
+    if dossier.finished_at is None:
+        dossier.finished_at = at
 
 
 def accept(
@@ -167,24 +254,190 @@ def accept(
     dossier.code = code
     dossier.accepted_at = at
     dossier.due_at = due_at(at, procedure.time_limit, calendar)
+    dossier.step_plan = steps.plan(at, dossier.due_at, procedure.step_shares, calendar)
+    dossier.handoffs.append(
+        Handoff(
+            step="reception",
+            from_unit=APPLICANT_UNIT,
+            to_unit=DESK_UNIT,
+            at=at,
+            giver=dossier.applicant.full_name,
+            receiver=actor.username,
+        )
+    )
+    _open_step(dossier, Step.DESK, calendar, at)
     dossier.record(Action.ACCEPT, target, actor, at)
 
 
-def assign(dossier: Dossier, actor: Actor, unit: str, officer: str, at: datetime) -> None:
+def assign(
+    dossier: Dossier, actor: Actor, unit: str, officer: str, calendar: WorkingCalendar, at: datetime
+) -> None:
     target = next_status(dossier.status, Action.ASSIGN, actor.roles)
+    _close_step(dossier, calendar, at, unit, actor.username, officer)
     dossier.unit, dossier.officer = unit, officer
+    _open_step(dossier, Step.PROCESSING, calendar, at)
     dossier.record(Action.ASSIGN, target, actor, at, note=f"{unit} / {officer}")
 
 
-def approve(dossier: Dossier, actor: Actor, result_summary: str, at: datetime) -> None:
+def approve(
+    dossier: Dossier,
+    actor: Actor,
+    result_summary: str,
+    calendar: WorkingCalendar,
+    at: datetime,
+    result: ResultDocument | None = None,
+) -> None:
     target = next_status(dossier.status, Action.APPROVE, actor.roles)
     if dossier.officer != actor.username:
         raise NotAssignedOfficer()
     dossier.result_summary = result_summary
+    dossier.result = result
+    _close_step(dossier, calendar, at, DESK_UNIT, actor.username, DESK_UNIT)
+    _open_step(dossier, Step.RETURN, calendar, at)
+    _finish(dossier, at)
     dossier.record(Action.APPROVE, target, actor, at)
 
 
-def return_result(dossier: Dossier, actor: Actor, at: datetime) -> None:
+def return_result(
+    dossier: Dossier, actor: Actor, calendar: WorkingCalendar, at: datetime, note: str | None = None
+) -> None:
     target = next_status(dossier.status, Action.RETURN, actor.roles)
+    _close_step(dossier, calendar, at, APPLICANT_UNIT, actor.username, dossier.applicant.full_name)
     dossier.returned_at = at
-    dossier.record(Action.RETURN, target, actor, at)
+    _finish(dossier, at)
+    dossier.record(Action.RETURN, target, actor, at, note=note)
+
+
+def request_supplement(
+    dossier: Dossier,
+    procedure: Procedure,
+    actor: Actor,
+    reason: str,
+    items: list[tuple[str, str]],
+    at: datetime,
+) -> None:
+    """Ask for documents to be added or corrected; the deadline clock stops until resubmission."""
+    target = next_status(dossier.status, Action.REQUEST_SUPPLEMENT, actor.roles)
+    resolved: list[SupplementItem] = []
+    for document_code, note in items:
+        document = procedure.document(document_code)
+        if document is None:
+            raise UnknownDocument(document_code=document_code)
+        resolved.append(SupplementItem(document_code, document.name, note))
+    dossier.supplement_requests.append(
+        SupplementRequest(
+            reason=reason,
+            items=resolved,
+            requested_at=at,
+            requested_by=actor.username,
+            from_status=str(dossier.status),
+        )
+    )
+    dossier.record(Action.REQUEST_SUPPLEMENT, target, actor, at, note=reason)
+
+
+def resubmit(
+    dossier: Dossier,
+    procedure: Procedure,
+    actor: Actor,
+    uploaded_sizes: dict[str, int | None],
+    policy: UploadPolicy,
+    calendar: WorkingCalendar,
+    at: datetime,
+) -> None:
+    """The applicant answers a supplement request; the dossier returns where it was, and the due
+    dates move by the time spent waiting."""
+    _require_owner(dossier, actor)
+    request = dossier.open_supplement
+    previous = Status(request.from_status) if request else None
+    target = next_status(dossier.status, Action.RESUBMIT, actor.roles, previous=previous)
+    assert request is not None
+    _check_documents(dossier, procedure, uploaded_sizes, policy, at)
+    request.resolved_at = at
+    if dossier.due_at is not None:
+        dossier.due_at = resume_after_pause(
+            dossier.due_at, request.requested_at, at, procedure.time_limit.unit, calendar
+        )
+    if dossier.step_due_at is not None:
+        dossier.step_due_at = resume_after_pause(
+            dossier.step_due_at, request.requested_at, at, TimeUnit.WORKING_DAYS, calendar
+        )
+    dossier.record(Action.RESUBMIT, target, actor, at)
+
+
+def refuse(dossier: Dossier, actor: Actor, reason: str, at: datetime) -> None:
+    target = next_status(dossier.status, Action.REFUSE, actor.roles)
+    dossier.refusal_reason = reason
+    _finish(dossier, at)
+    dossier.record(Action.REFUSE, target, actor, at, note=reason)
+
+
+def withdraw(dossier: Dossier, actor: Actor, reason: str | None, at: datetime) -> None:
+    _require_owner(dossier, actor)
+    target = next_status(dossier.status, Action.WITHDRAW, actor.roles)
+    _finish(dossier, at)
+    dossier.step = dossier.step_started_at = dossier.step_due_at = None
+    dossier.record(Action.WITHDRAW, target, actor, at, note=reason)
+
+
+def stop(dossier: Dossier, actor: Actor, reason: str, at: datetime) -> None:
+    target = next_status(dossier.status, Action.STOP, actor.roles)
+    dossier.stop_reason = reason
+    _finish(dossier, at)
+    dossier.step = dossier.step_started_at = dossier.step_due_at = None
+    dossier.record(Action.STOP, target, actor, at, note=reason)
+
+
+def extend(
+    dossier: Dossier,
+    actor: Actor,
+    reason: str,
+    new_due_at: datetime,
+    calendar: WorkingCalendar,
+    at: datetime,
+) -> None:
+    """Form 04: apologise and set a new appointment date, for a late or nearly late dossier."""
+    target = next_status(dossier.status, Action.EXTEND, actor.roles)
+    current = dossier.due_at
+    if current is None:
+        raise InvalidTransition("The dossier has no appointment date yet.")
+    if at < current and calendar.working_time_between(at, current) >= calendar.hours.per_day:
+        raise ExtensionNotNeeded(due_at=current.isoformat())
+    if new_due_at <= max(current, at):
+        raise InvalidNewDueDate(due_at=current.isoformat())
+    if not calendar.is_inside_working_hours(new_due_at):
+        raise InvalidNewDueDate(
+            "The new appointment must fall within working hours.",
+            "Ngày hẹn mới phải nằm trong giờ làm việc.",
+        )
+    dossier.extensions.append(
+        Extension(
+            reason=reason, previous_due_at=current, new_due_at=new_due_at, at=at, by=actor.username
+        )
+    )
+    dossier.due_at = new_due_at
+    if dossier.step_due_at is not None and dossier.step_due_at < new_due_at:
+        dossier.step_due_at = new_due_at
+    dossier.alerts = []  # the new date is watched afresh
+    dossier.record(Action.EXTEND, target, actor, at, note=reason)
+
+
+def rate(dossier: Dossier, actor: Actor, score: int, comment: str, at: datetime) -> None:
+    _require_owner(dossier, actor)
+    target = next_status(dossier.status, Action.RATE, actor.roles)
+    if dossier.rating is not None:
+        raise AlreadyRated()
+    dossier.rating = Rating(score=score, comment=comment, at=at)
+    dossier.record(Action.RATE, target, actor, at)
+
+
+def receive_online(dossier: Dossier, actor: Actor, calendar: WorkingCalendar, at: datetime) -> None:
+    """The owner's first download of the electronic result returns it (online delivery)."""
+    _require_owner(dossier, actor)
+    target = next_status(dossier.status, Action.RECEIVE_ONLINE, actor.roles)
+    _close_step(dossier, calendar, at, APPLICANT_UNIT, "Hệ thống", dossier.applicant.full_name)
+    dossier.returned_at = at
+    if dossier.result is not None:
+        dossier.result.downloaded_at = at
+    _finish(dossier, at)
+    dossier.record(Action.RECEIVE_ONLINE, target, actor, at)

@@ -1,0 +1,194 @@
+"""Leaders' statistics: on-time rates, processing time and satisfaction, kept as counters that
+every dossier change adjusts (no scan per request), and recomputable from raw dossiers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from chalicelib.intake.domain.calendar import WorkingCalendar
+from chalicelib.intake.domain.model import Dossier
+from chalicelib.intake.domain.steps import Timeliness, dossier_timeliness
+
+# A rating at or below this score counts as a complaint in the satisfaction index.
+NEGATIVE_RATING_MAX = 2
+NO_UNIT = "-"
+COUNTERS = ("finished", "early", "on_time", "late", "processing_hours", "negative")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What of a dossier the statistics depend on."""
+
+    status: str
+    unit: str
+    officer: str
+    finished_day: date | None
+    timeliness: str | None
+    processing_hours: float
+    negative: bool
+
+    @classmethod
+    def of(cls, dossier: Dossier, calendar: WorkingCalendar) -> Snapshot:
+        finished = dossier.finished_at
+        timeliness: str | None = None
+        hours = 0.0
+        if finished is not None and dossier.accepted_at is not None and dossier.due_at is not None:
+            timeliness = str(
+                dossier_timeliness(finished, dossier.due_at, len(dossier.supplement_requests))
+            )
+            worked = calendar.working_time_between(dossier.accepted_at, finished) - _paused(
+                dossier, calendar
+            )
+            hours = round(max(worked, timedelta(0)) / timedelta(hours=1), 2)
+        return cls(
+            status=str(dossier.status),
+            unit=dossier.unit or NO_UNIT,
+            officer=dossier.officer or NO_UNIT,
+            finished_day=finished.date() if finished else None,
+            timeliness=timeliness,
+            processing_hours=hours,
+            negative=dossier.rating is not None and dossier.rating.score <= NEGATIVE_RATING_MAX,
+        )
+
+    def finished_counters(self) -> dict[str, float]:
+        if self.finished_day is None:
+            return {}
+        counters: dict[str, float] = {"finished": 1}
+        if self.timeliness is not None:
+            counters[self.timeliness] = 1
+            counters["processing_hours"] = self.processing_hours
+        if self.negative:
+            counters["negative"] = 1
+        return counters
+
+    @property
+    def day_key(self) -> str:
+        assert self.finished_day is not None
+        return day_key(self.finished_day, self.unit, self.officer)
+
+
+def day_key(day: date, unit: str, officer: str) -> str:
+    return f"DAY#{day.isoformat()}#{unit}#{officer}"
+
+
+def status_key(status: str, unit: str) -> str:
+    return f"STATUS#{unit}#{status}"
+
+
+def delta(before: Snapshot | None, after: Snapshot) -> dict[str, dict[str, float]]:
+    """Counter increments (item key → counter → amount) turning ``before`` into ``after``."""
+    changes: dict[str, Counter[str]] = {}
+
+    def add(key: str, counters: dict[str, float], sign: int) -> None:
+        bucket = changes.setdefault(key, Counter())
+        for name, value in counters.items():
+            bucket[name] += sign * value  # type: ignore[assignment]
+
+    if before is None or (before.status, before.unit) != (after.status, after.unit):
+        if before is not None:
+            add(status_key(before.status, before.unit), {"count": 1}, -1)
+        add(status_key(after.status, after.unit), {"count": 1}, +1)
+    old = before.finished_counters() if before is not None else {}
+    new = after.finished_counters()
+    if old != new or (before is not None and old and before.day_key != after.day_key):
+        if old and before is not None:
+            add(before.day_key, old, -1)
+        if new:
+            add(after.day_key, new, +1)
+    return {k: {n: v for n, v in c.items() if v} for k, c in changes.items() if any(c.values())}
+
+
+@dataclass
+class Figures:
+    finished: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    processing_hours: float = 0.0
+    negative: int = 0
+
+    def add(self, counters: dict[str, float]) -> None:
+        self.finished += int(counters.get("finished", 0))
+        self.early += int(counters.get("early", 0))
+        self.on_time += int(counters.get("on_time", 0))
+        self.late += int(counters.get("late", 0))
+        self.processing_hours += float(counters.get("processing_hours", 0))
+        self.negative += int(counters.get("negative", 0))
+
+    def report(self) -> dict[str, float | int | None]:
+        timed = self.early + self.on_time + self.late
+        late_pct = 100 * self.late / timed if timed else 0.0
+        negative_pct = 100 * self.negative / self.finished if self.finished else 0.0
+        return {
+            "finished": self.finished,
+            "early": self.early,
+            "on_time": self.on_time,
+            "late": self.late,
+            "on_time_rate": round(100 * (self.early + self.on_time) / timed, 2) if timed else None,
+            "average_processing_hours": round(self.processing_hours / timed, 2) if timed else None,
+            "negative_ratings": self.negative,
+            "satisfaction_index": round(100 - late_pct - negative_pct, 2)
+            if self.finished
+            else None,
+        }
+
+
+@dataclass
+class Report:
+    by_status: Counter[str] = field(default_factory=Counter)
+    overall: Figures = field(default_factory=Figures)
+    by_unit: dict[str, Figures] = field(default_factory=dict)
+    by_officer: dict[tuple[str, str], Figures] = field(default_factory=dict)
+
+    def add_day(self, unit: str, officer: str, counters: dict[str, float]) -> None:
+        self.overall.add(counters)
+        self.by_unit.setdefault(unit, Figures()).add(counters)
+        self.by_officer.setdefault((unit, officer), Figures()).add(counters)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "by_status": dict(sorted((k, v) for k, v in self.by_status.items() if v)),
+            "overall": self.overall.report(),
+            "by_unit": [{"unit": u, **f.report()} for u, f in sorted(self.by_unit.items())],
+            "by_officer": [
+                {"unit": u, "officer": o, **f.report()}
+                for (u, o), f in sorted(self.by_officer.items())
+            ],
+        }
+
+
+def in_period(day: date, start: date, end: date) -> bool:
+    return start <= day <= end
+
+
+def recompute(
+    dossiers: Iterable[Dossier],
+    start: date,
+    end: date,
+    unit: str | None,
+    calendar: WorkingCalendar,
+) -> Report:
+    """The statistics from raw dossiers: what the counters must always agree with."""
+    report = Report()
+    for dossier in dossiers:
+        snap = Snapshot.of(dossier, calendar)
+        if unit is not None and snap.unit != unit:
+            continue
+        report.by_status[snap.status] += 1
+        if snap.finished_day is not None and in_period(snap.finished_day, start, end):
+            report.add_day(snap.unit, snap.officer, snap.finished_counters())
+    return report
+
+
+def _paused(dossier: Dossier, calendar: WorkingCalendar) -> timedelta:
+    total = timedelta(0)
+    for request in dossier.supplement_requests:
+        if request.resolved_at is not None:
+            total += calendar.working_time_between(request.requested_at, request.resolved_at)
+    return total
+
+
+__all__ = ["Report", "Snapshot", "Timeliness", "delta", "recompute"]
