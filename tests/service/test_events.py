@@ -143,3 +143,17 @@ def test_every_step_of_a_dossier_reaches_notify_in_order(
     mine = [b for b in bodies if b["dossier_id"] == dossier["id"]]
     assert [b["type"] for b in mine] == ["dossier.submitted", "dossier.accepted"]
     assert all(b["source"] == "intake" and b["version"] == 1 for b in mine)
+
+
+def outbox_events(dossier_id: str) -> list[dict[str, Any]]:
+    """Every event intake announced for a dossier, in order (read from its outbox records)."""
+    import os
+
+    table = os.environ["DOSSIERS_TABLE"]
+    items = boto3.client("dynamodb").scan(
+        TableName=table,
+        FilterExpression="dossier_id = :d AND begins_with(pk, :p)",
+        ExpressionAttributeValues={":d": {"S": dossier_id}, ":p": {"S": "EVENT#"}},
+    )["Items"]
+    events = [json.loads(i["body"]["S"]) for i in items]
+    return sorted(events, key=lambda e: e["occurred_at"])
