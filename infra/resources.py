@@ -104,7 +104,8 @@ class Resources:
     routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def table_of(self, service: str) -> Table:
-        return next(t for t in self.tables if t.owner == service)
+        """The service's table whose stream carries its outbox."""
+        return next(t for t in self.tables if t.owner == service and t.stream)
 
     def queue_of(self, service: str) -> Queue:
         return next(q for q in self.queues if q.consumer == service)
@@ -152,6 +153,8 @@ RESOURCES = Resources(
                 Index("by_verification", "verification_code"),
             ),
         ),
+        # Counters of the leaders' statistics, kept from the dossiers stream (no stream itself).
+        Table(logical_name="intake-stats", owner="intake", env_var="STATS_TABLE", stream=False),
         Table(logical_name="payments", owner="payment", env_var="PAYMENTS_TABLE"),
         Table(logical_name="shipments", owner="delivery", env_var="SHIPMENTS_TABLE"),
         Table(logical_name="notifications", owner="notify", env_var="NOTIFICATIONS_TABLE"),

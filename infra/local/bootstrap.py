@@ -55,7 +55,8 @@ class Stack:
         }
         for table in resources.tables:
             env[table.env_var] = self.tables[table.logical_name]
-            env[stream_env_var(table)] = self.stream_arns[table.logical_name]
+            if table.stream:
+                env[stream_env_var(table)] = self.stream_arns[table.logical_name]
         for queue in resources.queues:
             env[f"{queue.consumer.upper()}_EVENTS_QUEUE"] = queue.name(self.stage)
         for bucket in resources.buckets:

@@ -27,7 +27,7 @@ from chalicelib.intake.schemas import (
 )
 from chalicelib.intake.service import IntakeService
 from chalicelib.intake.settings import get_settings
-from chalicelib.intake.storage import DossierRepository
+from chalicelib.intake.storage import DossierRepository, stats_views
 from chalicelib.intake.views import dossier_view, tracking_view, verification_view
 from motcua_shared import timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
@@ -449,8 +449,17 @@ def _year(raw: str) -> int:
 
 @app.on_dynamodb_record(stream_arn=settings.dossiers_stream_arn, batch_size=100)
 def publish_events(event: Any) -> dict[str, Any]:
-    """Outbox: new event records on the dossiers table go to their subscribers' queues."""
-    return publish_stream_batch(event.to_dict(), settings.event_routes)
+    """Outbox: the events of each dossier write go to their subscribers' queues; the write's
+    change to the leaders' statistics is counted (once)."""
+    return publish_stream_batch(event.to_dict(), settings.event_routes, also=count_statistics)
+
+
+def count_statistics(record: Any) -> None:
+    if record.dynamodb is None:
+        return
+    change = stats_views(record.dynamodb.new_image, record.dynamodb.old_image)
+    if change is not None:
+        service.count(*change)
 
 
 def _limit(raw: str | None) -> int:

@@ -1,60 +1,55 @@
-"""Outbox on DynamoDB Streams: an event is an item written in the same transaction as the state
-it announces; the table's stream hands it to :func:`publish_stream_batch`, which sends it to the
-queue of every subscriber (``EVENT_ROUTES``). Delivery is at least once: consumers use
-:mod:`motcua_shared.inbox` to apply each event once.
+"""Outbox on DynamoDB Streams.
+
+The events that announce a change travel inside the item that changes, in its ``outbox``
+attribute, so state and events are written by one atomic (conditional) write — no dual write and
+no multi-item transaction. Each write replaces the list with the events of that write. The table's
+stream hands the new image to :func:`publish_stream_batch`, which sends every event not already in
+the old image to the queue of each subscriber (``EVENT_ROUTES``). Delivery is at least once:
+consumers use :mod:`motcua_shared.inbox` to apply each event once.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from motcua_shared.aws import client
 from motcua_shared.events import Envelope
 from motcua_shared.logs import get_logger
 
-OUTBOX_PREFIX = "EVENT#"
-OUTBOX_SORT_KEY = "EVENT"
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+OUTBOX_ATTRIBUTE = "outbox"
 
 logger = get_logger()
 
 
-class OutboxRecord(Model):
-    """An announced event, stored beside the state it describes (same table, same transaction).
-
-    Bind it to a table with :func:`outbox_model`.
-    """
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    event_type = UnicodeAttribute()
-    dossier_id = UnicodeAttribute()
-    body = UnicodeAttribute()
-    expires_at = NumberAttribute()
-
-    @classmethod
-    def of(cls, envelope: Envelope, retention_s: int) -> OutboxRecord:
-        return cls(
-            pk=OUTBOX_PREFIX + envelope.id,
-            sk=OUTBOX_SORT_KEY,
-            event_type=envelope.type,
-            dossier_id=envelope.dossier_id,
-            body=envelope.model_dump_json(),
-            expires_at=int(time.time()) + retention_s,
-        )
+def outbox_bodies(events: Iterable[Envelope]) -> list[str]:
+    """The value of an item's ``outbox`` attribute for the events of one write."""
+    return [event.model_dump_json() for event in events]
 
 
-def outbox_model(table_name: str, region: str) -> type[OutboxRecord]:
-    """The outbox record class of one service's table."""
-    meta = type("Meta", (), {"table_name": table_name, "region": region})
-    return type("OutboxRecord", (OutboxRecord,), {"Meta": meta})
+def new_events(record: DynamoDBRecord) -> list[str]:
+    """Event bodies the record's write added (those of the new image not in the old one)."""
+    if record.raw_event.get("eventName") not in {"INSERT", "MODIFY"} or record.dynamodb is None:
+        return []
+    new = (record.dynamodb.new_image or {}).get(OUTBOX_ATTRIBUTE) or []
+    if not new:
+        return []
+    old = (record.dynamodb.old_image or {}).get(OUTBOX_ATTRIBUTE) or []
+    seen = {json.loads(body)["id"] for body in old}
+    return [str(body) for body in new if json.loads(body)["id"] not in seen]
 
 
-def publish_stream_batch(event: dict[str, Any], routes: dict[str, list[str]]) -> dict[str, Any]:
-    """Stream handler body: send every new outbox record to its subscribers' queues.
+def publish_stream_batch(
+    event: dict[str, Any],
+    routes: dict[str, list[str]],
+    also: Callable[[DynamoDBRecord], None] | None = None,
+) -> dict[str, Any]:
+    """Stream handler body: send every new event to its subscribers' queues, and run ``also``
+    (another idempotent use of the same record) on each record.
 
     Returns ``{"batchItemFailures": [...]}`` so that only the failed record and those after it
     are retried (the event source mapping has ``ReportBatchItemFailures``).
@@ -64,29 +59,23 @@ def publish_stream_batch(event: dict[str, Any], routes: dict[str, list[str]]) ->
         EventType,
         process_partial_response,
     )
-    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-        DynamoDBRecord,
-    )
 
     sqs = client("sqs")
 
-    def send(record: DynamoDBRecord) -> None:
-        if record.raw_event.get("eventName") != "INSERT":
-            return
-        image = record.dynamodb.new_image if record.dynamodb else None
-        if not image or not str(image.get("pk", "")).startswith(OUTBOX_PREFIX):
-            return
-        event_type = str(image["event_type"])
-        for queue_url in routes.get(event_type, []):
-            sqs.send_message(
-                QueueUrl=queue_url,
-                MessageBody=str(image["body"]),
-                MessageAttributes={
-                    "event_type": {"DataType": "String", "StringValue": event_type},
-                },
-            )
-        logger.debug("published", extra={"event_type": event_type, "queues": len(routes)})
+    def handle(record: DynamoDBRecord) -> None:
+        for body in new_events(record):
+            event_type = json.loads(body)["type"]
+            for queue_url in routes.get(event_type, []):
+                sqs.send_message(
+                    QueueUrl=queue_url,
+                    MessageBody=body,
+                    MessageAttributes={
+                        "event_type": {"DataType": "String", "StringValue": event_type},
+                    },
+                )
+        if also is not None:
+            also(record)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    response = process_partial_response(event=event, record_handler=send, processor=processor)
+    response = process_partial_response(event=event, record_handler=handle, processor=processor)
     return dict(response)

@@ -220,7 +220,7 @@ class IntakeService:
             body.delivery_address,
             self.clock(),
         )
-        return self._save(dossier, Action.CREATE, None)
+        return self._save(dossier, Action.CREATE)
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
         dossier = self.visible(dossier_id, actor)
@@ -235,7 +235,7 @@ class IntakeService:
             self.upload_policy,
             self.clock(),
         )
-        self.repository.save(dossier)
+        self._store(dossier, [])
         return {
             "attachment_id": attachment.attachment_id,
             "document_code": attachment.document_code,
@@ -247,7 +247,6 @@ class IntakeService:
     def submit(self, dossier_id: str, actor: Actor) -> Dossier:
         """A first submission, or the answer to a supplement request."""
         dossier = self.visible(dossier_id, actor)
-        before = self._snapshot(dossier)
         sizes = {
             a.attachment_id: uploads.object_size(self.settings.attachments_bucket, a.s3_key)
             for a in dossier.attachments
@@ -258,13 +257,12 @@ class IntakeService:
             operations.resubmit(
                 dossier, procedure, actor, sizes, self.upload_policy, self.calendar(), at
             )
-            return self._save(dossier, Action.RESUBMIT, before)
+            return self._save(dossier, Action.RESUBMIT)
         operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at)
-        return self._save(dossier, Action.SUBMIT, before)
+        return self._save(dossier, Action.SUBMIT)
 
     def accept(self, dossier_id: str, actor: Actor) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         procedure = self.catalog.get(dossier.procedure_code)
         at = self.clock()
         # Check the transition before drawing a number, so refused attempts burn none.
@@ -273,13 +271,12 @@ class IntakeService:
         sequence = self.repository.next_sequence(dossier.agency_code, day)
         code = format_code(dossier.agency_code, day, sequence)
         operations.accept(dossier, procedure, actor, code, self.calendar(), at)
-        return self._save(dossier, Action.ACCEPT, before)
+        return self._save(dossier, Action.ACCEPT)
 
     def assign(self, dossier_id: str, actor: Actor, unit: str, officer: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         operations.assign(dossier, actor, unit, officer, self.calendar(), self.clock())
-        return self._save(dossier, Action.ASSIGN, before)
+        return self._save(dossier, Action.ASSIGN)
 
     def prepare_result(self, dossier_id: str, actor: Actor, body: ResultFileIn) -> dict[str, Any]:
         """A presigned upload for the electronic result, before approval."""
@@ -298,7 +295,7 @@ class IntakeService:
             size_bytes=body.size_bytes,
         )
         dossier.result = result
-        self.repository.save(dossier)
+        self._store(dossier, [])
         return {
             "verification_code": code,
             **uploads.presigned_put(self.settings.results_bucket, result.s3_key, body.content_type),
@@ -306,7 +303,6 @@ class IntakeService:
 
     def approve(self, dossier_id: str, actor: Actor, result_summary: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         at = self.clock()
         result = dossier.result
         if result is not None:
@@ -321,7 +317,7 @@ class IntakeService:
             next_status(dossier.status, Action.APPROVE, actor.roles)
             raise MissingResult()
         operations.approve(dossier, actor, result_summary, self.calendar(), at, result)
-        return self._save(dossier, Action.APPROVE, before)
+        return self._save(dossier, Action.APPROVE)
 
     def download_result(self, dossier_id: str, actor: Actor) -> dict[str, Any]:
         """A short-lived link to the electronic result; the owner's first download returns it."""
@@ -334,9 +330,8 @@ class IntakeService:
             and dossier.status is Status.RESULT_READY
             and dossier.delivery_method is DeliveryMethod.ONLINE
         ):
-            before = self._snapshot(dossier)
             operations.receive_online(dossier, actor, self.calendar(), self.clock())
-            self._save(dossier, Action.RECEIVE_ONLINE, before)
+            self._save(dossier, Action.RECEIVE_ONLINE)
         url = uploads.presigned_get(self.settings.results_bucket, result.s3_key, result.filename)
         return {
             "download_url": url,
@@ -349,40 +344,34 @@ class IntakeService:
 
     def return_result(self, dossier_id: str, actor: Actor) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         operations.return_result(dossier, actor, self.calendar(), self.clock())
-        return self._save(dossier, Action.RETURN, before)
+        return self._save(dossier, Action.RETURN)
 
     def request_supplement(
         self, dossier_id: str, actor: Actor, reason: str, items: list[tuple[str, str]]
     ) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         procedure = self.catalog.get(dossier.procedure_code)
         operations.request_supplement(dossier, procedure, actor, reason, items, self.clock())
-        return self._save(dossier, Action.REQUEST_SUPPLEMENT, before)
+        return self._save(dossier, Action.REQUEST_SUPPLEMENT)
 
     def refuse(self, dossier_id: str, actor: Actor, reason: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         operations.refuse(dossier, actor, reason, self.clock())
-        return self._save(dossier, Action.REFUSE, before)
+        return self._save(dossier, Action.REFUSE)
 
     def withdraw(self, dossier_id: str, actor: Actor, reason: str | None) -> Dossier:
         dossier = self.visible(dossier_id, actor)
-        before = self._snapshot(dossier)
         operations.withdraw(dossier, actor, reason, self.clock())
-        return self._save(dossier, Action.WITHDRAW, before)
+        return self._save(dossier, Action.WITHDRAW)
 
     def stop(self, dossier_id: str, actor: Actor, reason: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         operations.stop(dossier, actor, reason, self.clock())
-        return self._save(dossier, Action.STOP, before)
+        return self._save(dossier, Action.STOP)
 
     def extend(self, dossier_id: str, actor: Actor, reason: str, new_due_at: datetime) -> Dossier:
         dossier = self.repository.get(dossier_id)
-        before = self._snapshot(dossier)
         operations.extend(
             dossier,
             actor,
@@ -391,13 +380,12 @@ class IntakeService:
             self.calendar(),
             self.clock(),
         )
-        return self._save(dossier, Action.EXTEND, before)
+        return self._save(dossier, Action.EXTEND)
 
     def rate(self, dossier_id: str, actor: Actor, score: int, comment: str) -> Dossier:
         dossier = self.visible(dossier_id, actor)
-        before = self._snapshot(dossier)
         operations.rate(dossier, actor, score, comment, self.clock())
-        return self._save(dossier, Action.RATE, before)
+        return self._save(dossier, Action.RATE)
 
     def watch_deadlines(self, now: datetime) -> int:
         """Announce ``dossier.due_soon`` / ``dossier.overdue`` once per dossier and step."""
@@ -411,23 +399,35 @@ class IntakeService:
                     continue
                 events = [deadline_alert(dossier, kind, now) for kind in kinds]
                 try:
-                    self.repository.save(dossier, events)
+                    self._store(dossier, events)
                 except Conflict:  # changed meanwhile: the next run sees the new state
                     continue
                 announced += len(events)
         return announced
 
     # -- saving ------------------------------------------------------------------------------
-    def _snapshot(self, dossier: Dossier) -> stats.Snapshot:
-        return stats.Snapshot.of(dossier, self.calendar())
+    def _store(self, dossier: Dossier, events: list[Envelope]) -> None:
+        view = stats.Snapshot.of(dossier, self.calendar()).to_dict()
+        self.repository.save(dossier, events, view)
 
-    def _save(self, dossier: Dossier, action: Action, before: stats.Snapshot | None) -> Dossier:
+    def _save(self, dossier: Dossier, action: Action) -> Dossier:
         events: list[Envelope] = [announce(dossier, action)]
-        status_changed = before is None or before.status != dossier.status
-        if status_changed and dossier.national_status is not None:
+        step = dossier.history[-1]
+        if step.from_status != step.to_status and dossier.national_status is not None:
             procedure = self.catalog.get(dossier.procedure_code)
             record = national_record(dossier, procedure)
             events.append(national_sync(dossier, record, dossier.updated_at))
-        counters = stats.delta(before, self._snapshot(dossier))
-        self.repository.save(dossier, events, counters)
+        self._store(dossier, events)
         return dossier
+
+    def count(
+        self, dossier_id: str, version: int, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> bool:
+        """Stream side: add the statistics change of one dossier write (once)."""
+        before = stats.Snapshot.from_dict(old) if old else None
+        if new is None:
+            return False
+        counters = stats.delta(before, stats.Snapshot.from_dict(new))
+        if not counters:
+            return False
+        return self.repository.apply_stats(dossier_id, version, counters)

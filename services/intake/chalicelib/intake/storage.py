@@ -1,16 +1,22 @@
-"""Dossiers in DynamoDB (PynamoDB): the aggregate and its events saved in one transaction.
+"""Dossiers in DynamoDB (PynamoDB): the aggregate and the events announcing its change saved by
+one conditional write.
 
 Items of the dossiers table:
 - ``DOSSIER#{id}`` / ``DOSSIER``: the aggregate as a JSON document, with the indexed attributes
-  (owner, status, code) beside it and a version for optimistic locking;
+  beside it, a version for optimistic locking, the ``outbox`` (events of the last write, published
+  from the table's stream) and ``stats_view`` (what the statistics count of it);
 - ``SEQ#{agency}#{yyMMdd}`` / ``SEQ``: the day's code sequence of an agency;
-- ``EVENT#{id}`` / ``EVENT``: outbox records, published from the table's stream.
+- ``CALENDAR`` / ``{year}``: an administrator's adjustments of the working calendar.
+
+The statistics table holds ``STATS`` counters and ``APPLIED#{dossier}#{version}`` markers that make
+the stream handler count each dossier write once.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -18,12 +24,13 @@ from typing import Any
 
 from pynamodb.attributes import (
     JSONAttribute,
+    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -35,7 +42,7 @@ from chalicelib.intake.domain.steps import WATCHED_STATUSES
 from chalicelib.intake.settings import get_settings
 from motcua_shared.errors import Conflict, ValidationFailed
 from motcua_shared.events import Envelope
-from motcua_shared.outbox import outbox_model
+from motcua_shared.outbox import outbox_bodies
 
 _settings = get_settings()
 # A result can be verified once it is issued (and for as long as the dossier exists).
@@ -43,6 +50,8 @@ RESULT_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED})
 DOSSIER_PREFIX = "DOSSIER#"
 DOSSIER_SORT_KEY = "DOSSIER"
 STATS_PK = "STATS"
+# Stream records live 24 hours: a write cannot be redelivered after that.
+_MARKER_RETENTION_S = 2 * 24 * 3600
 CALENDAR_PK = "CALENDAR"
 MAX_CODE_LENGTH = 64
 
@@ -130,6 +139,8 @@ class DossierItem(Model):
     step_due = UnicodeAttribute(null=True)
     verification_code = UnicodeAttribute(null=True)
     doc = JSONAttribute()
+    outbox = ListAttribute(of=UnicodeAttribute, default=list)
+    stats_view = JSONAttribute(null=True)
     version = VersionAttribute()
 
     by_owner = OwnerIndex()
@@ -169,10 +180,15 @@ class DossierItem(Model):
         return Dossier.from_document(self.doc, self.version)
 
 
+class _StatsMeta:
+    table_name = _settings.stats_table
+    region = _settings.region
+
+
 class StatsItem(Model):
     """Counters of the leaders' statistics (pk ``STATS``; see domain/stats.py for the keys)."""
 
-    Meta = _Meta
+    Meta = _StatsMeta
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -181,8 +197,18 @@ class StatsItem(Model):
     early = NumberAttribute(default=0)
     on_time = NumberAttribute(default=0)
     late = NumberAttribute(default=0)
-    processing_hours = NumberAttribute(default=0)
+    processing_minutes = NumberAttribute(default=0)
     negative = NumberAttribute(default=0)
+
+
+class AppliedMarker(Model):
+    """A dossier write already counted in the statistics (kept as long as the stream keeps it)."""
+
+    Meta = _StatsMeta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = NumberAttribute()
 
 
 class CalendarItem(Model):
@@ -206,9 +232,6 @@ class SequenceItem(Model):
     value = NumberAttribute(default=0)
 
 
-DossierOutbox = outbox_model(_settings.dossiers_table, _settings.region)
-
-
 class DossierRepository:
     """Loads and saves dossiers; every save carries the events that announce it."""
 
@@ -227,30 +250,44 @@ class DossierRepository:
         self,
         dossier: Dossier,
         events: Iterable[Envelope] = (),
-        counters: dict[str, dict[str, float]] | None = None,
+        stats_view: dict[str, Any] | None = None,
     ) -> None:
-        """Write the dossier, its events and its statistics counters atomically; a concurrent
-        change → 409 conflict."""
+        """Write the dossier with the events announcing the change, atomically; a concurrent
+        change (another version) → 409 conflict."""
         item = DossierItem.of(dossier)
+        item.outbox = outbox_bodies(events)
+        item.stats_view = stats_view
         try:
-            with TransactWrite(connection=self._connection) as transaction:
-                transaction.save(item)
-                for key, changes in (counters or {}).items():
-                    transaction.update(
-                        StatsItem(pk=STATS_PK, sk=key),
-                        actions=[
-                            getattr(StatsItem, name).add(value) for name, value in changes.items()
-                        ],
-                    )
-                for event in events:
-                    record = DossierOutbox.of(event, _settings.outbox_retention_s)
-                    transaction.save(record, condition=DossierOutbox.pk.does_not_exist())
-        except TransactWriteError as exc:
-            reasons = exc.cancellation_reasons or []
-            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+            item.save()
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
                 raise Conflict() from exc
             raise
         dossier.version = item.version
+
+    def apply_stats(
+        self, dossier_id: str, version: int, counters: dict[str, dict[str, float]]
+    ) -> bool:
+        """Add one dossier write's counter changes, once; False if it was already counted."""
+        marker = AppliedMarker(
+            pk=f"APPLIED#{dossier_id}",
+            sk=str(version),
+            expires_at=int(time.time()) + _MARKER_RETENTION_S,
+        )
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(marker, condition=AppliedMarker.pk.does_not_exist())
+                for key, changes in counters.items():
+                    transaction.update(
+                        StatsItem(pk=STATS_PK, sk=key),
+                        actions=[getattr(StatsItem, n).add(v) for n, v in changes.items()],
+                    )
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons or []
+            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
 
     def by_code(self, code: str) -> Dossier:
         if len(code) > MAX_CODE_LENGTH or not is_dossier_code(code):
@@ -377,3 +414,19 @@ def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
             "The cursor is not valid.", "Con trỏ phân trang không hợp lệ.", field="cursor"
         )
     return value
+
+
+def stats_views(
+    new_image: dict[str, Any] | None, old_image: dict[str, Any] | None
+) -> tuple[str, int, dict[str, Any] | None, dict[str, Any] | None] | None:
+    """From a stream record's images of a dossier item: (dossier id, version, old statistics
+    view, new statistics view); None for other items."""
+    if not new_image or not str(new_image.get("pk", "")).startswith(DOSSIER_PREFIX):
+        return None
+
+    def view(image: dict[str, Any] | None) -> dict[str, Any] | None:
+        raw = (image or {}).get("stats_view")
+        return json.loads(raw) if raw else None
+
+    dossier_id = str(new_image["pk"]).removeprefix(DOSSIER_PREFIX)
+    return dossier_id, int(new_image["version"]), view(old_image), view(new_image)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from chalicelib.intake.domain.calendar import WorkingCalendar
 from chalicelib.intake.domain.model import Dossier
@@ -15,7 +16,7 @@ from chalicelib.intake.domain.steps import Timeliness, dossier_timeliness
 # A rating at or below this score counts as a complaint in the satisfaction index.
 NEGATIVE_RATING_MAX = 2
 NO_UNIT = "-"
-COUNTERS = ("finished", "early", "on_time", "late", "processing_hours", "negative")
+COUNTERS = ("finished", "early", "on_time", "late", "processing_minutes", "negative")
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,14 @@ class Snapshot:
     officer: str
     finished_day: date | None
     timeliness: str | None
-    processing_hours: float
+    processing_minutes: int  # whole working minutes, so that sums are exact
     negative: bool
 
     @classmethod
     def of(cls, dossier: Dossier, calendar: WorkingCalendar) -> Snapshot:
         finished = dossier.finished_at
         timeliness: str | None = None
-        hours = 0.0
+        minutes = 0
         if finished is not None and dossier.accepted_at is not None and dossier.due_at is not None:
             timeliness = str(
                 dossier_timeliness(finished, dossier.due_at, len(dossier.supplement_requests))
@@ -42,15 +43,39 @@ class Snapshot:
             worked = calendar.working_time_between(dossier.accepted_at, finished) - _paused(
                 dossier, calendar
             )
-            hours = round(max(worked, timedelta(0)) / timedelta(hours=1), 2)
+            minutes = round(max(worked, timedelta(0)) / timedelta(minutes=1))
         return cls(
             status=str(dossier.status),
             unit=dossier.unit or NO_UNIT,
             officer=dossier.officer or NO_UNIT,
             finished_day=finished.date() if finished else None,
             timeliness=timeliness,
-            processing_hours=hours,
+            processing_minutes=minutes,
             negative=dossier.rating is not None and dossier.rating.score <= NEGATIVE_RATING_MAX,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "unit": self.unit,
+            "officer": self.officer,
+            "finished_day": self.finished_day.isoformat() if self.finished_day else None,
+            "timeliness": self.timeliness,
+            "processing_minutes": self.processing_minutes,
+            "negative": self.negative,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Snapshot:
+        day = data.get("finished_day")
+        return cls(
+            status=str(data["status"]),
+            unit=str(data["unit"]),
+            officer=str(data["officer"]),
+            finished_day=date.fromisoformat(day) if day else None,
+            timeliness=data.get("timeliness"),
+            processing_minutes=int(data.get("processing_minutes") or 0),
+            negative=bool(data.get("negative")),
         )
 
     def finished_counters(self) -> dict[str, float]:
@@ -59,7 +84,7 @@ class Snapshot:
         counters: dict[str, float] = {"finished": 1}
         if self.timeliness is not None:
             counters[self.timeliness] = 1
-            counters["processing_hours"] = self.processing_hours
+            counters["processing_minutes"] = self.processing_minutes
         if self.negative:
             counters["negative"] = 1
         return counters
@@ -107,7 +132,7 @@ class Figures:
     early: int = 0
     on_time: int = 0
     late: int = 0
-    processing_hours: float = 0.0
+    processing_minutes: int = 0
     negative: int = 0
 
     def add(self, counters: dict[str, float]) -> None:
@@ -115,7 +140,7 @@ class Figures:
         self.early += int(counters.get("early", 0))
         self.on_time += int(counters.get("on_time", 0))
         self.late += int(counters.get("late", 0))
-        self.processing_hours += float(counters.get("processing_hours", 0))
+        self.processing_minutes += int(counters.get("processing_minutes", 0))
         self.negative += int(counters.get("negative", 0))
 
     def report(self) -> dict[str, float | int | None]:
@@ -128,7 +153,9 @@ class Figures:
             "on_time": self.on_time,
             "late": self.late,
             "on_time_rate": round(100 * (self.early + self.on_time) / timed, 2) if timed else None,
-            "average_processing_hours": round(self.processing_hours / timed, 2) if timed else None,
+            "average_processing_hours": (
+                round(self.processing_minutes / 60 / timed, 2) if timed else None
+            ),
             "negative_ratings": self.negative,
             "satisfaction_index": round(100 - late_pct - negative_pct, 2)
             if self.finished
