@@ -126,7 +126,10 @@ def serve(
     stopping: threading.Event,
 ) -> int:
     from infra.local.gateway import Gateway
-    from infra.local.pump import EventPump, QueuePoller, StreamPoller
+    from infra.local.pump import EventPump, QueuePoller, SchedulePoller, StreamPoller
+
+    # Scheduled functions run this often locally (their AWS rate is in each app).
+    schedule_interval_s = float(os.environ.get("MOTCUA_SCHEDULE_INTERVAL_S", "60"))
 
     apps = {service: load_app(service).app for service in SERVICES}
     pump = EventPump()
@@ -142,6 +145,8 @@ def serve(
                         streams, stack.stream_arns[table.logical_name], handler, source.batch_size
                     )
                 )
+            elif hasattr(source, "schedule_expression"):
+                pump.add(SchedulePoller(f"{service}-{source.name}", handler, schedule_interval_s))
             elif hasattr(source, "queue"):
                 pump.add(
                     QueuePoller(
@@ -159,7 +164,7 @@ def serve(
         "user_pool_client_id": stack.user_pool_client_id,
         "cognito_endpoint": endpoint,
     }
-    gateway = Gateway((host, gateway_port), apps, ROOT / "web", web_config)
+    gateway = Gateway((host, gateway_port), apps, ROOT / "web", web_config, invoke_functions=True)
     threading.Thread(target=gateway.serve_forever, name="gateway", daemon=True).start()
     pump.start()
 

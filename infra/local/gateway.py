@@ -19,7 +19,10 @@ from typing import Any
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
+from infra.local.lambda_context import LambdaContext
+
 log = logging.getLogger("motcua.gateway")
+LOCAL_INVOKE_PREFIX = "_local"
 
 
 class MountedApi:
@@ -37,8 +40,15 @@ class Gateway(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], apis: dict[str, Any], web_root: Path, config: dict[str, Any]
+        self,
+        address: tuple[str, int],
+        apis: dict[str, Any],
+        web_root: Path,
+        config: dict[str, Any],
+        invoke_functions: bool = False,
     ) -> None:
+        self.apps = apis
+        self.invoke_functions = invoke_functions
         self.apis = {prefix: MountedApi(prefix, app) for prefix, app in apis.items()}
         self.web_root = web_root.resolve()
         self.web_config = config
@@ -56,6 +66,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         prefix, _, rest = self.path.lstrip("/").partition("/")
+        if prefix == LOCAL_INVOKE_PREFIX and self.server.invoke_functions:
+            self._invoke(rest, body)
+            return
         api = self.server.apis.get(prefix.split("?")[0])
         if api is None:
             self._static()
@@ -81,6 +94,31 @@ class _Handler(BaseHTTPRequestHandler):
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers[name] = ", ".join(values)
         self._send(response["statusCode"], headers, payload)
+
+    def _invoke(self, rest: str, body: bytes | None) -> None:
+        """``POST /_local/functions/<service>/<function>`` with an event: what ``aws lambda
+        invoke`` does, for operators and tests of the local stack (never mounted on AWS)."""
+        parts = rest.split("/")
+        app = (
+            self.server.apps.get(parts[1]) if len(parts) == 3 and parts[0] == "functions" else None
+        )
+        handler = app.handler_map.get(parts[2]) if app is not None else None
+        if self.command != "POST" or handler is None:
+            self._send(
+                404, {"Content-Type": "application/json"}, b'{"message": "No such function"}'
+            )
+            return
+        try:
+            event = json.loads(body or b"{}")
+            result = handler(event, LambdaContext(function_name=f"{parts[1]}-{parts[2]}"))
+        except Exception as exc:
+            log.exception("function %s failed", rest)
+            payload = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+            self._send(500, {"Content-Type": "application/json"}, json.dumps(payload).encode())
+            return
+        self._send(
+            200, {"Content-Type": "application/json"}, json.dumps(result, default=str).encode()
+        )
 
     def _static(self) -> None:
         path = self.path.split("?")[0]

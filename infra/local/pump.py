@@ -17,6 +17,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -219,6 +220,38 @@ class QueuePoller(Poller):
             "eventSourceARN": self.queue_arn,
             "awsRegion": self.region,
         }
+
+
+def scheduled_event(
+    rule: str, region: str = "ap-southeast-1", at: datetime | None = None
+) -> dict[str, Any]:
+    """The event EventBridge sends to a function on a schedule."""
+    from datetime import UTC
+
+    moment = (at or datetime.now(UTC)).astimezone(UTC)
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:123456789012:rule/{rule}"],
+        "detail": {},
+    }
+
+
+class SchedulePoller(Poller):
+    """A scheduled function, invoked every ``interval_s`` seconds (locally, not at its rate)."""
+
+    def __init__(self, name: str, handler: Handler, interval_s: float) -> None:
+        super().__init__(f"schedule:{name}", handler, interval_s)
+        self.rule = name
+
+    def poll_once(self) -> bool:
+        self.invoke(scheduled_event(self.rule))
+        return False
 
 
 class EventPump:

@@ -7,106 +7,12 @@ dossier by its code; every announced step reaches the notify service exactly onc
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import boto3
-import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT_S = 90
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-class RunningStack:
-    def __init__(
-        self, state: dict[str, Any], process: subprocess.Popen[bytes], ports: tuple[int, int]
-    ):
-        self.state = state
-        self.process = process
-        self.ports = ports
-        self.url = state["gateway_url"]
-        self.session = boto3.session.Session(
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-            region_name=state["region"],
-        )
-
-    def aws(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.state["aws_endpoint"])
-
-    def token(self, username: str) -> str:
-        user = next(u for u in self.state["demo_users"] if u["username"] == username)
-        result = self.aws("cognito-idp").initiate_auth(
-            ClientId=self.state["user_pool_client_id"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": user["password"]},
-        )
-        return str(result["AuthenticationResult"]["IdToken"])
-
-    def call(
-        self, method: str, path: str, user: str | None = None, body: Any = None
-    ) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token(user)}"} if user else {}
-        return requests.request(method, self.url + path, json=body, headers=headers, timeout=30)
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    state_dir = tmp_path_factory.mktemp("stack")
-    gateway_port, moto_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "MOTCUA_GATEWAY_PORT": str(gateway_port),
-        "MOTCUA_MOTO_PORT": str(moto_port),
-        "MOTCUA_STATE_DIR": str(state_dir),
-    }
-    for name in ("AWS_ENDPOINT_URL", "DOSSIERS_TABLE", "ATTACHMENTS_BUCKET", "EVENT_ROUTES"):
-        env.pop(name, None)
-    log = (state_dir / "stack.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    state_file = state_dir / "stack.json"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not state_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the local stack did not start:\n" + (state_dir / "stack.log").read_text())
-        time.sleep(0.2)
-    running = RunningStack(json.loads(state_file.read_text()), process, (gateway_port, moto_port))
-    yield running
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(30)
+from tests.e2e.conftest import RunningStack, port_is_free, start_stack, stop_stack
 
 
 def test_stack_json_tells_where_everything_is(stack: RunningStack) -> None:
@@ -245,9 +151,10 @@ def test_unknown_path_and_bad_token_over_http(stack: RunningStack) -> None:
     assert response.status_code == 401  # authentication comes before the body is read
 
 
-def test_ctrl_c_stops_everything_and_frees_the_ports(stack: RunningStack) -> None:
-    stack.process.send_signal(signal.SIGINT)
-    assert stack.process.wait(30) == 0
+def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Any) -> None:
+    stack = start_stack(tmp_path)
+    assert requests.get(stack.url + "/intake/procedures", timeout=10).status_code == 200
+    assert stop_stack(stack) == 0
     deadline = time.monotonic() + 10
     while not all(port_is_free(p) for p in stack.ports) and time.monotonic() < deadline:
         time.sleep(0.2)

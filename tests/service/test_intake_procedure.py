@@ -553,3 +553,16 @@ def test_admin_sets_days_off_and_make_up_days(intake: Client, auth: Auth) -> Non
     )
     assert status == 400
     assert call(intake, "GET", "/calendar/1850")[0] == 404
+
+
+def test_the_scheduled_watch_uses_the_events_time(intake: Client, auth: Auth, clock: Clock) -> None:
+    from chalice.test import Client as ChaliceClient
+
+    from infra.local.pump import scheduled_event
+
+    dossier = processing(intake, auth, clock)
+    late = datetime.fromisoformat(dossier["step_due_at"]) + timedelta(hours=3)
+    with ChaliceClient(load_app("intake").app) as client:
+        result = client.lambda_.invoke("watch_deadlines", scheduled_event("watch", at=late))
+    assert result.payload["announced"] >= 1
+    assert len(deadline_events(dossier["id"], "overdue")) == 1

@@ -69,8 +69,8 @@ class AlreadyRated(ApiError):
 class ExtensionNotNeeded(ApiError):
     status = 409
     code = "extension_not_needed"
-    message = "Only a late or nearly late dossier (less than one working day left) can be extended."
-    message_vi = "Chỉ gia hạn hồ sơ đã quá hạn hoặc sắp quá hạn (còn dưới một ngày làm việc)."
+    message = "Only a late or nearly late dossier (one working day left at most) can be extended."
+    message_vi = "Chỉ gia hạn hồ sơ đã quá hạn hoặc sắp quá hạn (còn không quá một ngày làm việc)."
 
 
 class InvalidNewDueDate(ApiError):

@@ -401,7 +401,7 @@ def extend(
     current = dossier.due_at
     if current is None:
         raise InvalidTransition("The dossier has no appointment date yet.")
-    if at < current and calendar.working_time_between(at, current) >= calendar.hours.per_day:
+    if at < current and calendar.working_time_between(at, current) > calendar.hours.per_day:
         raise ExtensionNotNeeded(due_at=current.isoformat())
     if new_due_at <= max(current, at):
         raise InvalidNewDueDate(due_at=current.isoformat())
