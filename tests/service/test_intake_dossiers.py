@@ -87,7 +87,7 @@ def submitted(
     intake: Client, auth: Auth, user: str = "citizen1", **overrides: Any
 ) -> dict[str, Any]:
     dossier = create(intake, auth, user, **overrides)
-    for code in required_documents(intake):
+    for code in required_documents(intake, dossier["procedure_code"]):
         upload(intake, auth, dossier["id"], code, user)
     status, body = call(intake, "POST", f"/dossiers/{dossier['id']}/submit", auth(user))
     assert status == 200, body

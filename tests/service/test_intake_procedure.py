@@ -19,8 +19,8 @@ from tests.service.test_intake_dossiers import (
     Auth,
     act,
     call,
-    create,
     required_documents,
+    submitted,
     upload,
 )
 
@@ -48,15 +48,6 @@ def clock(intake: Client) -> Iterator[Clock]:
     service.clock = fake
     yield fake
     service.clock = original
-
-
-def submitted(intake: Client, auth: Auth, **overrides: Any) -> dict[str, Any]:
-    dossier = create(intake, auth, **overrides)
-    for code in required_documents(intake, dossier["procedure_code"]):
-        upload(intake, auth, dossier["id"], code)
-    status, body = act(intake, auth, "citizen1", dossier["id"], "submit")
-    assert status == 200, body
-    return body
 
 
 def accepted(intake: Client, auth: Auth, **overrides: Any) -> dict[str, Any]:
@@ -322,7 +313,8 @@ def test_each_handoff_is_timed_against_its_step(intake: Client, auth: Auth, cloc
     assert desk["used_hours"] == 1.0
     assert desk["result"] == "on_time"
     assert work["result"] == "late"
-    assert work["to_unit"] == "Bộ phận Một cửa"
+    assert (work["from_unit"], work["to_unit"]) == ("Phòng Nghiệp vụ Dược", "Bộ phận Một cửa")
+    assert (back["from_unit"], back["to_unit"]) == ("Bộ phận Một cửa", "Tổ chức, cá nhân")
     assert back["result"] == "late"
     page = intake.http.get(
         f"/dossiers/{dossier['id']}/documents/control_sheet", headers=auth("desk1")

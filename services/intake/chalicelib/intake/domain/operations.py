@@ -221,7 +221,7 @@ def _open_step(dossier: Dossier, step: Step, calendar: WorkingCalendar, at: date
 
 
 def _holder(dossier: Dossier, step: str) -> str:
-    return dossier.unit or DESK_UNIT if step == Step.PROCESSING else DESK_UNIT
+    return (dossier.unit or DESK_UNIT) if step == Step.PROCESSING else DESK_UNIT
 
 
 def _paused_during(
