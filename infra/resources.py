@@ -132,6 +132,11 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "dossier.rated": (),
     "dossier.due_soon": _NOTIFY,
     "dossier.overdue": _NOTIFY,
+    "dossier.fee_requested": ("payment", "notify"),
+    "dossier.payment_confirmed": _NOTIFY,
+    "payment.succeeded": ("intake", "notify"),
+    "payment.failed": _NOTIFY,
+    "payment.expired": _NOTIFY,
     # For the national portal adapter; no subscriber until it exists.
     "dossier.national_sync": (),
 }

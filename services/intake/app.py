@@ -15,6 +15,7 @@ from chalicelib.intake.schemas import (
     Approval,
     Assignment,
     CalendarYearIn,
+    CounterPayment,
     ExtensionIn,
     NewAttachment,
     NewDossier,
@@ -33,6 +34,8 @@ from motcua_shared import timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.auth import Principal
 from motcua_shared.errors import NotFound, ValidationFailed
+from motcua_shared.events import Envelope
+from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.outbox import publish_stream_batch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,6 +171,21 @@ def return_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
 @api.route("/track/{code}", summary="Public progress of a dossier by its code", roles=PUBLIC)
 def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     return tracking_view(service.track(request.path["code"]))
+
+
+@api.route(
+    "/dossiers/{id}/record-payment",
+    methods=["POST"],
+    body=CounterPayment,
+    summary="Record a fee paid at the counter (level 3)",
+    roles=(Role.DESK_OFFICER,),
+)
+def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
+    body = request.body
+    dossier = service.record_payment(
+        request.path["id"], actor(request.user), "counter", body.receipt_no, body.amount_vnd
+    )
+    return dossier_view(dossier)
 
 
 @api.route(
@@ -414,6 +432,20 @@ def set_calendar_year(request: ApiRequest[CalendarYearIn]) -> dict[str, Any]:
         body.extra_days_off,
         body.extra_working_days,
     )
+
+
+SYSTEM = Actor(sub="system", username="system", roles=frozenset({Role.SYSTEM}))
+
+
+def apply_event(envelope: Envelope, data: Any) -> None:
+    """What other services tell intake: a fee paid online moves the dossier on."""
+    if envelope.type == "payment.succeeded":
+        service.record_payment(data.dossier_id, SYSTEM, "online", data.txn_ref, data.amount_vnd)
+
+
+@app.on_sqs_message(queue=settings.events_queue, batch_size=10)
+def handle_events(event: Any) -> dict[str, Any]:
+    return consume_sqs_batch(event.to_dict(), apply_event)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

@@ -82,7 +82,13 @@ def test_citizen_to_returned_result_with_events_delivered_once(stack: RunningSta
 
     steps = [
         ("citizen1", "submit", None, "submitted"),
-        ("desk1", "accept", None, "accepted"),
+        ("desk1", "accept", None, "fee_requested"),  # 1,000,000 VND for a class A device
+        (
+            "desk1",
+            "record-payment",
+            {"receipt_no": "BL-000123", "amount_vnd": 1_000_000},
+            "accepted",
+        ),
         ("desk1", "assign", {"unit": "Phòng Trang thiết bị", "officer": "officer1"}, "processing"),
         ("officer1", "approve", {"result_summary": "Đã cấp số công bố"}, "result_ready"),
         ("desk1", "return", None, "returned"),
@@ -97,6 +103,8 @@ def test_citizen_to_returned_result_with_events_delivered_once(stack: RunningSta
         "create",
         "submit",
         "accept",
+        "request_fee",
+        "confirm_payment",
         "assign",
         "approve",
         "return",
@@ -111,6 +119,8 @@ def test_citizen_to_returned_result_with_events_delivered_once(stack: RunningSta
     expected_events = {
         "dossier.submitted",
         "dossier.accepted",
+        "dossier.fee_requested",
+        "dossier.payment_confirmed",
         "dossier.processing_started",
         "dossier.result_ready",
         "dossier.returned",

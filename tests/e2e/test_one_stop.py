@@ -93,7 +93,17 @@ class Journey:
 
     def accepted(self) -> Journey:
         self.submitted().do("desk1", "accept")
+        self.pay_at_counter()
         return self
+
+    def pay_at_counter(self) -> None:
+        if self.dossier["status"] == "fee_requested":
+            self.do(
+                "desk1",
+                "record-payment",
+                {"receipt_no": f"BL-{self.id[:8]}", "amount_vnd": self.dossier["fee_vnd"]},
+            )
+            assert self.dossier["status"] == "accepted"
 
     def processing(self) -> Journey:
         self.accepted().do("desk1", "assign", {"unit": "Phòng Nghiệp vụ", "officer": "officer1"})
@@ -246,6 +256,7 @@ def generate(stack: RunningStack, count: int, seed: int) -> None:
             journey.do("desk1", "refuse", {"reason": "Không đủ điều kiện"})
             continue
         journey.do("desk1", "accept")
+        journey.pay_at_counter()
         if fate < 0.2:
             document = journey.procedure["documents"][0]["code"]
             journey.do(

@@ -15,7 +15,7 @@ from chalice.test import Client
 from infra.local.bootstrap import Stack
 from tests.service.conftest import Pump
 
-PROCEDURE = "MYPHAM-01"  # Công bố sản phẩm mỹ phẩm sản xuất trong nước (3 working days)
+PROCEDURE = "YTDP-01"  # Công bố cơ sở đủ điều kiện tiêm chủng: 3 working days, no fee
 
 Auth = Callable[[str], dict[str, str]]
 
@@ -109,7 +109,7 @@ def test_catalogue_lists_real_procedures_of_all_six_fields(intake: Client) -> No
     items = body["items"]
     assert len(items) >= 15
     assert {p["field"] for p in items} == {"DUOC", "MYPHAM", "KCB", "TTBYT", "ATTP", "YTDP"}
-    cosmetics = next(p for p in items if p["code"] == PROCEDURE)
+    cosmetics = next(p for p in items if p["code"] == "MYPHAM-01")
     assert cosmetics["fee_vnd"] == 500_000
     assert cosmetics["time_limit"] == {"value": 3, "unit": "working_days"}
     assert cosmetics["online_level"] in {"partial", "full"}

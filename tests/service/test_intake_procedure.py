@@ -82,7 +82,7 @@ def get(intake: Client, auth: Auth, dossier_id: str, user: str = "desk1") -> dic
 
 
 def test_due_date_counts_working_hours(intake: Client, auth: Auth, clock: Clock) -> None:
-    # MYPHAM-01: 3 working days = 24 working hours from Monday 08:00 → Thursday 08:00.
+    # YTDP-01: 3 working days = 24 working hours from Monday 08:00 → Thursday 08:00.
     dossier = accepted(intake, auth)
     assert dossier["accepted_at"] == "2026-12-07T08:00:00+07:00"
     assert dossier["due_at"] == "2026-12-10T08:00:00+07:00"
@@ -413,7 +413,7 @@ def test_worklist_by_unit_and_officer_earliest_deadline_first(
     intake: Client, auth: Auth, clock: Clock
 ) -> None:
     unit = f"Phòng Thử nghiệm {clock.now.timestamp()}"
-    later = accepted(intake, auth, procedure_code="DUOC-01")  # 15 days
+    later = accepted(intake, auth, procedure_code="MYPHAM-03")  # 5 working days
     soon = accepted(intake, auth)  # 3 working days
     for dossier in (later, soon):
         act(intake, auth, "leader1", dossier["id"], "assign", {"unit": unit, "officer": "officer1"})
@@ -498,7 +498,7 @@ def test_national_record_and_sync_events(intake: Client, auth: Auth, clock: Cloc
     assert record["TrangThaiHoSo"] == 4
     assert record["NgayTiepNhan"] == "20261207080000"
     assert record["NgayHenTra"] == "20261210080000"
-    assert record["MaLinhVuc"] == "MYPHAM"
+    assert record["MaLinhVuc"] == "YTDP"
     assert (
         call(intake, "GET", f"/dossiers/{dossier['id']}/national-record", auth("citizen1"))[0]
         == 403

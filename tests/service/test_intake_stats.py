@@ -43,7 +43,7 @@ def generate(service: Any, count: int, seed: int) -> list[str]:
     bucket = os.environ["ATTACHMENTS_BUCKET"]
     clock = service.clock
     ids = []
-    for _ in range(count):
+    for n in range(count):
         clock.now = datetime(2027, 1, 4, 7, 30, tzinfo=VN_TZ) + timedelta(
             hours=rng.randrange(0, 24 * 20)
         )
@@ -76,7 +76,10 @@ def generate(service: Any, count: int, seed: int) -> list[str]:
         if fate < 0.08:
             service.refuse(dossier.id, DESK, "Không đủ điều kiện")
             continue
-        service.accept(dossier.id, DESK)
+        accepted = service.accept(dossier.id, DESK)
+        if accepted.status == "fee_requested":  # paid at the counter a little later
+            clock.now += timedelta(hours=rng.uniform(0.1, 4))
+            service.record_payment(dossier.id, DESK, "counter", f"BL-{n}", accepted.fee_vnd)
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
             clock.now += timedelta(hours=rng.uniform(0.5, 10))
             service.request_supplement(

@@ -32,6 +32,9 @@ def _rules() -> dict[tuple[str, str, str], str]:
         ("returned", "rate", "citizen"): "returned",
         ("result_ready", "receive_online", "citizen"): "returned",
         ("result_ready", "receive_online", "postal_agent"): "returned",
+        ("accepted", "request_fee", "desk_officer"): "fee_requested",
+        ("fee_requested", "confirm_payment", "desk_officer"): "accepted",
+        ("fee_requested", "confirm_payment", "system"): "accepted",
     }
     before_result = ["submitted", "supplement_requested", "accepted", "processing", "fee_requested"]
     for status in before_result:

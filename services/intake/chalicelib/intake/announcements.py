@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.intake.domain.model import Action, Dossier
+from chalicelib.intake.domain.model import Action, Dossier, HistoryEntry
 from motcua_shared.events import Envelope, new_event
 from motcua_shared.events import dossier as schema
 
@@ -26,6 +26,8 @@ EVENT_TYPES: dict[Action, str] = {
     Action.STOP: "dossier.stopped",
     Action.EXTEND: "dossier.extended",
     Action.RATE: "dossier.rated",
+    Action.REQUEST_FEE: "dossier.fee_requested",
+    Action.CONFIRM_PAYMENT: "dossier.payment_confirmed",
 }
 
 
@@ -95,14 +97,25 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
                 previous_due_at=extension.previous_due_at,
                 new_due_at=extension.new_due_at,
             )
+        case Action.REQUEST_FEE:
+            return schema.DossierFeeRequested(**common, owner_sub=d.owner_sub, amount_vnd=d.fee_vnd)
+        case Action.CONFIRM_PAYMENT:
+            assert d.payment is not None
+            return schema.DossierPaymentConfirmed(
+                **common,
+                method=d.payment.method,
+                reference=d.payment.reference,
+                amount_vnd=d.payment.amount_vnd,
+            )
         case Action.RATE:
             assert d.rating is not None
             return schema.DossierRated(**common, score=d.rating.score)
     raise ValueError(f"no event for {action}")
 
 
-def announce(dossier: Dossier, action: Action) -> Envelope:
-    step = dossier.history[-1]
+def announce(dossier: Dossier, step: HistoryEntry) -> Envelope:
+    """The event announcing one step of the dossier's history."""
+    action = Action(step.action)
     data = _data(dossier, action, _common(dossier, step.actor))
     return new_event(
         EVENT_TYPES[action], source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=step.at

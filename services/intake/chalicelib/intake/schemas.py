@@ -131,6 +131,11 @@ class ResultFileIn(_Body):
         return NewAttachment.plain_filename(value)
 
 
+class CounterPayment(_Body):
+    receipt_no: Annotated[Text, StringConstraints(max_length=60)]
+    amount_vnd: int = Field(gt=0)
+
+
 class CalendarYearIn(_Body):
     extra_days_off: list[date] = Field(default_factory=list, max_length=366)
     extra_working_days: list[date] = Field(default_factory=list, max_length=366)

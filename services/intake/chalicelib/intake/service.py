@@ -220,7 +220,7 @@ class IntakeService:
             body.delivery_address,
             self.clock(),
         )
-        return self._save(dossier, Action.CREATE)
+        return self._save(dossier)
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
         dossier = self.visible(dossier_id, actor)
@@ -257,9 +257,9 @@ class IntakeService:
             operations.resubmit(
                 dossier, procedure, actor, sizes, self.upload_policy, self.calendar(), at
             )
-            return self._save(dossier, Action.RESUBMIT)
+            return self._save(dossier)
         operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at)
-        return self._save(dossier, Action.SUBMIT)
+        return self._save(dossier)
 
     def accept(self, dossier_id: str, actor: Actor) -> Dossier:
         dossier = self.repository.get(dossier_id)
@@ -271,12 +271,22 @@ class IntakeService:
         sequence = self.repository.next_sequence(dossier.agency_code, day)
         code = format_code(dossier.agency_code, day, sequence)
         operations.accept(dossier, procedure, actor, code, self.calendar(), at)
-        return self._save(dossier, Action.ACCEPT)
+        return self._save(dossier)
+
+    def record_payment(
+        self, dossier_id: str, actor: Actor, method: str, reference: str, amount_vnd: int
+    ) -> Dossier:
+        """The fee was paid at the counter (level 3) or online (``payment.succeeded``); a repeated
+        notice changes nothing."""
+        dossier = self.repository.get(dossier_id)
+        if operations.confirm_payment(dossier, actor, method, reference, amount_vnd, self.clock()):
+            self._save(dossier)
+        return dossier
 
     def assign(self, dossier_id: str, actor: Actor, unit: str, officer: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
         operations.assign(dossier, actor, unit, officer, self.calendar(), self.clock())
-        return self._save(dossier, Action.ASSIGN)
+        return self._save(dossier)
 
     def prepare_result(self, dossier_id: str, actor: Actor, body: ResultFileIn) -> dict[str, Any]:
         """A presigned upload for the electronic result, before approval."""
@@ -317,7 +327,7 @@ class IntakeService:
             next_status(dossier.status, Action.APPROVE, actor.roles)
             raise MissingResult()
         operations.approve(dossier, actor, result_summary, self.calendar(), at, result)
-        return self._save(dossier, Action.APPROVE)
+        return self._save(dossier)
 
     def download_result(self, dossier_id: str, actor: Actor) -> dict[str, Any]:
         """A short-lived link to the electronic result; the owner's first download returns it."""
@@ -331,7 +341,7 @@ class IntakeService:
             and dossier.delivery_method is DeliveryMethod.ONLINE
         ):
             operations.receive_online(dossier, actor, self.calendar(), self.clock())
-            self._save(dossier, Action.RECEIVE_ONLINE)
+            self._save(dossier)
         url = uploads.presigned_get(self.settings.results_bucket, result.s3_key, result.filename)
         return {
             "download_url": url,
@@ -345,7 +355,7 @@ class IntakeService:
     def return_result(self, dossier_id: str, actor: Actor) -> Dossier:
         dossier = self.repository.get(dossier_id)
         operations.return_result(dossier, actor, self.calendar(), self.clock())
-        return self._save(dossier, Action.RETURN)
+        return self._save(dossier)
 
     def request_supplement(
         self, dossier_id: str, actor: Actor, reason: str, items: list[tuple[str, str]]
@@ -353,22 +363,22 @@ class IntakeService:
         dossier = self.repository.get(dossier_id)
         procedure = self.catalog.get(dossier.procedure_code)
         operations.request_supplement(dossier, procedure, actor, reason, items, self.clock())
-        return self._save(dossier, Action.REQUEST_SUPPLEMENT)
+        return self._save(dossier)
 
     def refuse(self, dossier_id: str, actor: Actor, reason: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
         operations.refuse(dossier, actor, reason, self.clock())
-        return self._save(dossier, Action.REFUSE)
+        return self._save(dossier)
 
     def withdraw(self, dossier_id: str, actor: Actor, reason: str | None) -> Dossier:
         dossier = self.visible(dossier_id, actor)
         operations.withdraw(dossier, actor, reason, self.clock())
-        return self._save(dossier, Action.WITHDRAW)
+        return self._save(dossier)
 
     def stop(self, dossier_id: str, actor: Actor, reason: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
         operations.stop(dossier, actor, reason, self.clock())
-        return self._save(dossier, Action.STOP)
+        return self._save(dossier)
 
     def extend(self, dossier_id: str, actor: Actor, reason: str, new_due_at: datetime) -> Dossier:
         dossier = self.repository.get(dossier_id)
@@ -380,12 +390,12 @@ class IntakeService:
             self.calendar(),
             self.clock(),
         )
-        return self._save(dossier, Action.EXTEND)
+        return self._save(dossier)
 
     def rate(self, dossier_id: str, actor: Actor, score: int, comment: str) -> Dossier:
         dossier = self.visible(dossier_id, actor)
         operations.rate(dossier, actor, score, comment, self.clock())
-        return self._save(dossier, Action.RATE)
+        return self._save(dossier)
 
     def watch_deadlines(self, now: datetime) -> int:
         """Announce ``dossier.due_soon`` / ``dossier.overdue`` once per dossier and step."""
@@ -409,11 +419,14 @@ class IntakeService:
     def _store(self, dossier: Dossier, events: list[Envelope]) -> None:
         view = stats.Snapshot.of(dossier, self.calendar()).to_dict()
         self.repository.save(dossier, events, view)
+        dossier.stored_steps = len(dossier.history)
 
-    def _save(self, dossier: Dossier, action: Action) -> Dossier:
-        events: list[Envelope] = [announce(dossier, action)]
-        step = dossier.history[-1]
-        if step.from_status != step.to_status and dossier.national_status is not None:
+    def _save(self, dossier: Dossier) -> Dossier:
+        """Store the change with the announcement of each new step of its history."""
+        steps_taken = dossier.new_steps
+        events: list[Envelope] = [announce(dossier, step) for step in steps_taken]
+        moved = any(step.from_status != step.to_status for step in steps_taken)
+        if moved and dossier.national_status is not None:
             procedure = self.catalog.get(dossier.procedure_code)
             record = national_record(dossier, procedure)
             events.append(national_sync(dossier, record, dossier.updated_at))

@@ -12,6 +12,7 @@ from motcua_shared.settings import LOCAL_STREAM_ARN, BaseSettings, env_field
 class IntakeSettings(BaseSettings):
     dossiers_table: str = env_field("DOSSIERS_TABLE")
     stats_table: str = env_field("STATS_TABLE")
+    events_queue: str = env_field("INTAKE_EVENTS_QUEUE", "motcua-local-intake-events")
     dossiers_stream_arn: str = env_field("DOSSIERS_STREAM_ARN", LOCAL_STREAM_ARN)
     attachments_bucket: str = env_field("ATTACHMENTS_BUCKET")
     results_bucket: str = env_field("RESULTS_BUCKET")

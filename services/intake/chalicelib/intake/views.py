@@ -110,6 +110,18 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
             else None
         ),
         "result": result_view(d),
+        "fee_vnd": d.fee_vnd,
+        "payment": (
+            {
+                "method": d.payment.method,
+                "reference": d.payment.reference,
+                "amount_vnd": d.payment.amount_vnd,
+                "paid_at": _iso(d.payment.paid_at),
+                "recorded_by": d.payment.recorded_by,
+            }
+            if d.payment
+            else None
+        ),
         "history": [
             {
                 "action": h.action,

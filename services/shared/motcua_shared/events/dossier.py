@@ -51,6 +51,19 @@ class DossierProcessingStarted(DossierEvent):
     officer: str
 
 
+class DossierFeeRequested(DossierEvent):
+    """The applicant owes the procedure's fee before processing goes on (national status 6)."""
+
+    owner_sub: str
+    amount_vnd: int
+
+
+class DossierPaymentConfirmed(DossierEvent):
+    method: str  # online / counter
+    reference: str
+    amount_vnd: int
+
+
 class DossierResultReady(DossierEvent):
     result_summary: str
     delivery_method: str

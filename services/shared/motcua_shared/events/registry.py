@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from motcua_shared.events import dossier
+from motcua_shared.events import dossier, payment
 
 EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("dossier.created", 1): dossier.DossierCreated,
@@ -23,4 +23,9 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("dossier.due_soon", 1): dossier.DossierDeadline,
     ("dossier.overdue", 1): dossier.DossierDeadline,
     ("dossier.national_sync", 1): dossier.DossierNationalSync,
+    ("dossier.fee_requested", 1): dossier.DossierFeeRequested,
+    ("dossier.payment_confirmed", 1): dossier.DossierPaymentConfirmed,
+    ("payment.succeeded", 1): payment.PaymentSucceeded,
+    ("payment.failed", 1): payment.PaymentFailed,
+    ("payment.expired", 1): payment.PaymentExpired,
 }

@@ -91,3 +91,10 @@ class ResultNotAvailable(NotFound):
     code = "result_not_available"
     message = "This dossier has no electronic result."
     message_vi = "Hồ sơ chưa có kết quả điện tử."
+
+
+class WrongAmount(ApiError):
+    status = 422
+    code = "wrong_amount"
+    message = "The amount paid is not the dossier's fee."
+    message_vi = "Số tiền thanh toán không đúng mức phí, lệ phí của hồ sơ."

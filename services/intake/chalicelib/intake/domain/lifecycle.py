@@ -34,6 +34,8 @@ _RULES: tuple[tuple[tuple[Status, ...], Action, tuple[Role, ...], Target | None]
     (_UNDER_WAY, A.STOP, (R.LEADER,), S.STOPPED),
     (_UNDER_WAY, A.EXTEND, (R.LEADER,), None),
     ((S.RETURNED,), A.RATE, (R.CITIZEN,), None),
+    ((S.ACCEPTED,), A.REQUEST_FEE, (R.DESK_OFFICER,), S.FEE_REQUESTED),
+    ((S.FEE_REQUESTED,), A.CONFIRM_PAYMENT, (R.DESK_OFFICER, R.SYSTEM), S.ACCEPTED),
     ((S.RESULT_READY,), A.RECEIVE_ONLINE, _APPLICANTS, S.RETURNED),
 )
 

@@ -55,6 +55,8 @@ class Action(StrEnum):
     EXTEND = "extend"
     RATE = "rate"
     RECEIVE_ONLINE = "receive_online"  # the owner downloads the electronic result
+    REQUEST_FEE = "request_fee"  # part of accepting a dossier whose procedure has a fee
+    CONFIRM_PAYMENT = "confirm_payment"
 
 
 class Role(StrEnum):
@@ -64,6 +66,7 @@ class Role(StrEnum):
     LEADER = "leader"
     POSTAL_AGENT = "postal_agent"
     ADMIN = "admin"
+    SYSTEM = "system"  # another service acting through an event, never a Cognito group
 
 
 OFFICER_ROLES: frozenset[str] = frozenset(
@@ -192,6 +195,17 @@ class ResultDocument:
 
 
 @dataclass
+class FeePayment:
+    """How the fee was paid: online (a provider's transaction) or at the counter (a receipt)."""
+
+    method: str  # "online" / "counter"
+    reference: str  # txn_ref or receipt number
+    amount_vnd: int
+    paid_at: datetime
+    recorded_by: str
+
+
+@dataclass
 class Dossier:
     id: str
     owner_sub: str
@@ -230,7 +244,15 @@ class Dossier:
     handoffs: list[Handoff] = field(default_factory=list)
     rating: Rating | None = None
     result: ResultDocument | None = None
+    fee_vnd: int = 0
+    payment: FeePayment | None = None
     version: int | None = None
+    # How many history entries are stored; those after it are this change's, to announce.
+    stored_steps: int = field(default=0, compare=False)
+
+    @property
+    def new_steps(self) -> list[HistoryEntry]:
+        return self.history[self.stored_steps :]
 
     @property
     def open_supplement(self) -> SupplementRequest | None:
@@ -265,6 +287,7 @@ class Dossier:
     def to_document(self) -> dict[str, Any]:
         doc = asdict(self)
         doc.pop("version")
+        doc.pop("stored_steps")
         return dict(_encode(doc))
 
     @classmethod
@@ -302,6 +325,9 @@ class Dossier:
         d["handoffs"] = [Handoff(**{**h, "at": parse_iso(h["at"])}) for h in d.get("handoffs", [])]
         if d.get("rating"):
             d["rating"] = Rating(**{**d["rating"], "at": parse_iso(d["rating"]["at"])})
+        if d.get("payment"):
+            p = d["payment"]
+            d["payment"] = FeePayment(**{**p, "paid_at": parse_iso(p["paid_at"])})
         if d.get("result"):
             r = d["result"]
             d["result"] = ResultDocument(
@@ -316,6 +342,7 @@ class Dossier:
         d["status"] = Status(d["status"])
         d["delivery_method"] = DeliveryMethod(d["delivery_method"])
         d["version"] = version
+        d["stored_steps"] = len(d["history"])
         return cls(**d)
 
 

@@ -22,6 +22,7 @@ from chalicelib.intake.domain.errors import (
     NotAssignedOfficer,
     UnknownDocument,
     UnsupportedFileType,
+    WrongAmount,
 )
 from chalicelib.intake.domain.lifecycle import next_status
 from chalicelib.intake.domain.model import (
@@ -34,6 +35,7 @@ from chalicelib.intake.domain.model import (
     DeliveryMethod,
     Dossier,
     Extension,
+    FeePayment,
     Handoff,
     Rating,
     ResultDocument,
@@ -267,6 +269,30 @@ def accept(
     )
     _open_step(dossier, Step.DESK, calendar, at)
     dossier.record(Action.ACCEPT, target, actor, at)
+    if procedure.fee_vnd > 0:
+        dossier.fee_vnd = procedure.fee_vnd
+        dossier.record(
+            Action.REQUEST_FEE,
+            next_status(dossier.status, Action.REQUEST_FEE, actor.roles),
+            actor,
+            at,
+            note=f"{procedure.fee_vnd} VND",
+        )
+
+
+def confirm_payment(
+    dossier: Dossier, actor: Actor, method: str, reference: str, amount_vnd: int, at: datetime
+) -> bool:
+    """The fee is paid (online, or at the counter): processing can go on. False if the dossier's
+    fee was already confirmed (a repeated notice changes nothing)."""
+    if dossier.payment is not None and dossier.status is not Status.FEE_REQUESTED:
+        return False
+    target = next_status(dossier.status, Action.CONFIRM_PAYMENT, actor.roles)
+    if amount_vnd != dossier.fee_vnd:
+        raise WrongAmount(expected_vnd=dossier.fee_vnd)
+    dossier.payment = FeePayment(method, reference, amount_vnd, at, actor.username)
+    dossier.record(Action.CONFIRM_PAYMENT, target, actor, at, note=f"{method} {reference}")
+    return True
 
 
 def assign(
