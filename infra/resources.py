@@ -160,7 +160,16 @@ RESOURCES = Resources(
         ),
         # Counters of the leaders' statistics, kept from the dossiers stream (no stream itself).
         Table(logical_name="intake-stats", owner="intake", env_var="STATS_TABLE", stream=False),
-        Table(logical_name="payments", owner="payment", env_var="PAYMENTS_TABLE"),
+        Table(
+            logical_name="payments",
+            owner="payment",
+            env_var="PAYMENTS_TABLE",
+            indexes=(
+                Index("by_dossier", "dossier_id", "created_at"),
+                # sparse: only payments still waiting for the provider's word
+                Index("by_pending", "pending", "created_at"),
+            ),
+        ),
         Table(logical_name="shipments", owner="delivery", env_var="SHIPMENTS_TABLE"),
         Table(logical_name="notifications", owner="notify", env_var="NOTIFICATIONS_TABLE"),
     ),

@@ -1,8 +1,8 @@
 """`make run`: start moto, create every resource, run the four services, the event pump and the
 gateway; write .local/stack.json; stop everything on Ctrl-C.
 
-Environment: MOTCUA_GATEWAY_PORT (8000), MOTCUA_MOTO_PORT (5000), MOTCUA_STATE_DIR (.local),
-MOTCUA_HOST (127.0.0.1).
+Environment: MOTCUA_GATEWAY_PORT (8000), MOTCUA_MOTO_PORT (5000), MOTCUA_VNPAY_PORT (8010),
+MOTCUA_STATE_DIR (.local), MOTCUA_HOST (127.0.0.1), MOTCUA_SCHEDULE_INTERVAL_S (60).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -59,6 +60,33 @@ def start_moto(host: str, port: int, log_file: Path) -> subprocess.Popen[bytes]:
     raise SystemExit("moto server did not start within 30 s")
 
 
+VNPAY_TMN_CODE = "MOTCUA01"
+
+
+def start_vnpay_sandbox(
+    host: str, port: int, secret: str, ipn_url: str, log_file: Path
+) -> subprocess.Popen[bytes]:
+    """The stand-in for VNPay, as its own process (it shares no code with the product)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandboxes.vnpay", "--host", host, "--port", str(port),
+         "--tmn-code", VNPAY_TMN_CODE, "--ipn-url", ipn_url],
+        stdout=log_file.open("wb"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "VNPAY_SANDBOX_HASH_SECRET": secret},
+        cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the VNPay sandbox exited; see {log_file}")
+        if not port_is_free(host, port):
+            return process
+        time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("the VNPay sandbox did not start within 20 s")
+
+
 def aws_environment(endpoint: str) -> dict[str, str]:
     return {
         "AWS_ENDPOINT_URL": endpoint,
@@ -79,10 +107,16 @@ def main() -> int:
     host = os.environ.get("MOTCUA_HOST", "127.0.0.1")
     gateway_port = int(os.environ.get("MOTCUA_GATEWAY_PORT", "8000"))
     moto_port = int(os.environ.get("MOTCUA_MOTO_PORT", "5000"))
+    vnpay_port = int(os.environ.get("MOTCUA_VNPAY_PORT", "8010"))
     state_dir = Path(os.environ.get("MOTCUA_STATE_DIR", ROOT / ".local"))
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / "stack.json").unlink(missing_ok=True)
-    for port, what in ((moto_port, "MOTCUA_MOTO_PORT"), (gateway_port, "MOTCUA_GATEWAY_PORT")):
+    ports = (
+        (moto_port, "MOTCUA_MOTO_PORT"),
+        (gateway_port, "MOTCUA_GATEWAY_PORT"),
+        (vnpay_port, "MOTCUA_VNPAY_PORT"),
+    )
+    for port, what in ports:
         if not port_is_free(host, port):
             print(
                 f"Port {port} on {host} is in use: stop what uses it or set {what}.",
@@ -96,8 +130,22 @@ def main() -> int:
 
     endpoint = f"http://{host}:{moto_port}"
     gateway_url = f"http://{host}:{gateway_port}"
-    moto = start_moto(host, moto_port, state_dir / "moto.log")
+    vnpay_secret = secrets.token_hex(16)
+    vnpay_url = f"http://{host}:{vnpay_port}"
+    os.environ.update(
+        {
+            "VNPAY_TMN_CODE": VNPAY_TMN_CODE,
+            "VNPAY_HASH_SECRET": vnpay_secret,
+            "VNPAY_PAY_URL": f"{vnpay_url}/paymentv2/vpcpay.html",
+            "VNPAY_API_URL": f"{vnpay_url}/merchant_webapi/api/transaction",
+        }
+    )
+    started: list[subprocess.Popen[bytes]] = []
     try:
+        started.append(start_moto(host, moto_port, state_dir / "moto.log"))
+        ipn_url = f"{gateway_url}/payment/vnpay/ipn"
+        log_file = state_dir / "vnpay.log"
+        started.append(start_vnpay_sandbox(host, vnpay_port, vnpay_secret, ipn_url, log_file))
         os.environ.update(aws_environment(endpoint))
         import boto3
 
@@ -108,11 +156,12 @@ def main() -> int:
         os.environ["PUBLIC_BASE_URL"] = gateway_url
         return serve(session, stack, host, gateway_port, endpoint, gateway_url, state_dir, stopping)
     finally:
-        moto.terminate()
-        try:
-            moto.wait(10)
-        except subprocess.TimeoutExpired:
-            moto.kill()
+        for process in reversed(started):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def serve(
@@ -179,6 +228,11 @@ def serve(
         "queues": stack.queue_urls,
         "dead_letter_queues": stack.dlq_urls,
         "buckets": stack.buckets,
+        "vnpay": {
+            "tmn_code": os.environ["VNPAY_TMN_CODE"],
+            "hash_secret": os.environ["VNPAY_HASH_SECRET"],
+            "pay_base_url": os.environ["VNPAY_PAY_URL"].rsplit("/paymentv2/", 1)[0],
+        },
         "apis": {service: f"{gateway_url}/{service}" for service in SERVICES},
         "demo_users": [
             {"username": u, "password": DEMO_PASSWORD, "group": g} for u, g, _ in DEMO_USERS
@@ -192,6 +246,7 @@ def serve(
         "\nmotcua is running.\n"
         f"  Web portal:     {gateway_url}/\n"
         + "".join(f"  {s + ' API:':<15} {gateway_url}/{s}/openapi.json\n" for s in SERVICES)
+        + f"  VNPay sandbox:  {state['vnpay']['pay_base_url']}\n"
         + f"  Local AWS:      {endpoint}  (sent SMS/e-mail: {endpoint}/moto-api/data.json)\n"
         f"  Stack details:  {state_file}\n"
         f"  Demo accounts:  {', '.join(u for u, _, _ in DEMO_USERS)} (password {DEMO_PASSWORD})\n"

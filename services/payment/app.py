@@ -1,19 +1,26 @@
-"""payment: online fee payment (for now: records the events that will request fees)."""
+"""payment: online fee payment through a provider (VNPay), with verified, idempotent callbacks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from chalice import Chalice
-from pydantic import BaseModel
+from chalice import Chalice, Rate, Response
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from chalicelib.payment.domain.model import Payment
+from chalicelib.payment.domain.settlement import UNKNOWN_ERROR
+from chalicelib.payment.errors import ProviderNotConfigured
+from chalicelib.payment.pages import return_page
+from chalicelib.payment.providers.vnpay import VnpayProvider
+from chalicelib.payment.service import PaymentService
 from chalicelib.payment.settings import get_settings
-from chalicelib.payment.storage import PaymentInbox
-from motcua_shared.api import Api
-from motcua_shared.events import Envelope
+from chalicelib.payment.storage import PaymentRepository
+from motcua_shared import timeutil
+from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest, json_response
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
+from motcua_shared.timeutil import to_iso
 
 app = Chalice(app_name="motcua-payment")
 api = Api(app, title="motcua payment", settings=get_settings)
@@ -21,15 +28,114 @@ settings = get_settings()
 logger = get_logger("payment")
 
 
-def receive(envelope: Envelope, data: BaseModel) -> None:
-    """Record the event once; fee requests build on this record."""
-    if PaymentInbox.of(envelope, settings.inbox_retention_s).save_once():
-        logger.info("event received", extra={"event_type": envelope.type, "event_id": envelope.id})
+provider = VnpayProvider(
+    tmn_code=settings.vnpay_tmn_code,
+    hash_secret=settings.vnpay_hash_secret,
+    pay_url=settings.vnpay_pay_url,
+    api_url=settings.vnpay_api_url,
+    return_url=settings.vnpay_return_url,
+)
+service = PaymentService(PaymentRepository(), provider, settings)
+
+
+class NewPayment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dossier_id: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+    ]
+
+
+def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "txn_ref": payment.txn_ref,
+        "dossier_id": payment.dossier_id,
+        "dossier_code": payment.dossier_code,
+        "amount_vnd": payment.amount_vnd,
+        "provider": payment.provider,
+        "status": str(payment.status),
+        "created_at": to_iso(payment.created_at),
+        "expires_at": to_iso(payment.expires_at),
+        "paid_at": to_iso(payment.paid_at) if payment.paid_at else None,
+        "response_code": payment.response_code,
+        "reason": payment.reason,
+    }
+    if pay_url is not None:
+        view["pay_url"] = pay_url
+    return view
+
+
+@api.route(
+    "/payments",
+    methods=["POST"],
+    body=NewPayment,
+    status=201,
+    roles=("citizen", "postal_agent"),
+    summary="Start paying a dossier's fee: a new attempt with the provider's payment URL",
+)
+def create_payment(request: ApiRequest[NewPayment]) -> dict[str, Any]:
+    if not (settings.vnpay_tmn_code and settings.vnpay_hash_secret and settings.vnpay_pay_url):
+        raise ProviderNotConfigured()
+    payment, url = service.create(request.user, request.body.dossier_id, request.source_ip)
+    return payment_view(payment, url)
+
+
+@api.route("/payments/{txn_ref}", summary="One payment attempt", roles=SIGNED_IN)
+def get_payment(request: ApiRequest[Any]) -> dict[str, Any]:
+    return payment_view(service.visible(request.user, request.path["txn_ref"]))
+
+
+@api.route(
+    "/payments", summary="The payment attempts of a dossier", roles=SIGNED_IN, query=("dossier_id",)
+)
+def list_payments(request: ApiRequest[Any]) -> dict[str, Any]:
+    dossier_id = request.query.get("dossier_id", "")
+    return {"items": [payment_view(p) for p in service.for_dossier(request.user, dossier_id)]}
+
+
+@api.route(
+    "/vnpay/ipn",
+    roles=PUBLIC,
+    query=("vnp_TxnRef", "vnp_SecureHash"),
+    summary="VNPay's server-to-server notification (answers RspCode and Message)",
+)
+def vnpay_ipn(request: ApiRequest[Any]) -> Response:
+    try:
+        answer = service.ipn(request.query)
+    except Exception:
+        logger.exception("IPN failed")
+        answer = UNKNOWN_ERROR
+    return json_response(answer.to_dict(), 200)
+
+
+@api.route(
+    "/vnpay/return",
+    roles=PUBLIC,
+    query=("vnp_TxnRef", "vnp_SecureHash"),
+    summary="Where the browser lands after paying: shows the verified result, changes nothing",
+)
+def vnpay_return(request: ApiRequest[Any]) -> Response:
+    valid, payment, reason = service.verified_return(request.query)
+    page = return_page(valid, payment, reason, f"{settings.public_base_url}/")
+    return Response(
+        body=page, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def reconcile_payments(event: Any) -> dict[str, int]:
+    """Settle payments whose notification never came, by asking the provider (querydr)."""
+    raw = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+    at = (
+        timeutil.parse_iso(raw["time"].replace("Z", "+00:00"))
+        if raw.get("time")
+        else timeutil.now()
+    )
+    return service.reconcile(at)
 
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), receive)
+    return consume_sqs_batch(event.to_dict(), service.apply_event)
 
 
 @app.on_dynamodb_record(stream_arn=settings.payments_stream_arn, batch_size=100)

@@ -78,6 +78,7 @@ def start_stack(state_dir: Path) -> RunningStack:
         **os.environ,
         "MOTCUA_GATEWAY_PORT": str(gateway_port),
         "MOTCUA_MOTO_PORT": str(moto_port),
+        "MOTCUA_VNPAY_PORT": str(free_port()),
         "MOTCUA_STATE_DIR": str(state_dir),
     }
     for name in ("AWS_ENDPOINT_URL", "DOSSIERS_TABLE", "ATTACHMENTS_BUCKET", "EVENT_ROUTES"):

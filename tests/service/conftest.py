@@ -20,11 +20,34 @@ from infra.local.apps import load_app
 from infra.local.bootstrap import DEMO_PASSWORD, Stack, create_all
 from infra.local.pump import QueuePoller, StreamPoller
 from infra.resources import RESOURCES
+from sandboxes.vnpay.server import VnpaySandbox, start_in_thread
 from tests.conftest import STAGE
+
+VNPAY_SECRET = "SERVICE-TEST-SECRET-0123456789"
 
 
 @pytest.fixture(scope="session")
-def aws() -> Iterator[Stack]:
+def vnpay() -> Iterator[VnpaySandbox]:
+    """The VNPay sandbox (the outside party), in a thread; it never calls our IPN here: the
+    tests deliver its signed notifications themselves."""
+    sandbox, _ = start_in_thread(tmn_code="MOTCUA01", hash_secret=VNPAY_SECRET, ipn_url="")
+    host, port = sandbox.server_address[:2]
+    base = f"http://{host}:{port}"
+    os.environ.update(
+        {
+            "VNPAY_TMN_CODE": "MOTCUA01",
+            "VNPAY_HASH_SECRET": VNPAY_SECRET,
+            "VNPAY_PAY_URL": f"{base}/paymentv2/vpcpay.html",
+            "VNPAY_API_URL": f"{base}/merchant_webapi/api/transaction",
+        }
+    )
+    yield sandbox
+    sandbox.shutdown()
+    sandbox.server_close()
+
+
+@pytest.fixture(scope="session")
+def aws(vnpay: VnpaySandbox) -> Iterator[Stack]:
     with mock_aws():
         session = boto3.session.Session(region_name="ap-southeast-1")
         stack = create_all(session, STAGE)

@@ -60,6 +60,7 @@ class ApiRequest(Generic[B]):
     body: B
     path: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    source_ip: str = "127.0.0.1"
 
     @property
     def user(self) -> Principal:
@@ -207,6 +208,7 @@ class Api:
             body=parsed,
             path=path,
             query=dict(current.query_params or {}),
+            source_ip=str(current.context.get("identity", {}).get("sourceIp") or "127.0.0.1"),
         )
 
     def openapi(self) -> dict[str, Any]:

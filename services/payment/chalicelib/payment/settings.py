@@ -14,6 +14,20 @@ class PaymentSettings(BaseSettings):
     payments_stream_arn: str = env_field("PAYMENTS_STREAM_ARN", LOCAL_STREAM_ARN)
     events_queue: str = env_field("PAYMENT_EVENTS_QUEUE", "motcua-local-payment-events")
     inbox_retention_s: int = env_field("INBOX_RETENTION_S", 30 * 24 * 3600)
+    # VNPay merchant account (the hash secret comes from Secrets Manager / SSM in AWS).
+    vnpay_tmn_code: str = env_field("VNPAY_TMN_CODE", "")
+    vnpay_hash_secret: str = env_field("VNPAY_HASH_SECRET", "")
+    vnpay_pay_url: str = env_field("VNPAY_PAY_URL", "")
+    vnpay_api_url: str = env_field("VNPAY_API_URL", "")
+    # How long a payment link stays valid, and when an unanswered payment is reconciled.
+    payment_ttl_s: int = env_field("PAYMENT_TTL_S", 15 * 60)
+    reconcile_after_s: int = env_field("RECONCILE_AFTER_S", 15 * 60)
+    # Our server's address as VNPay sees it (vnp_IpAddr of status queries).
+    server_ip: str = env_field("SERVER_IP", "127.0.0.1")
+
+    @property
+    def vnpay_return_url(self) -> str:
+        return f"{self.public_base_url}/payment/vnpay/return"
 
 
 @cache

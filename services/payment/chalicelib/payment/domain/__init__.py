@@ -1,0 +1,1 @@
+"""Payment's domain: plain Python, no I/O."""

@@ -1,0 +1,1 @@
+"""Payment providers behind one interface: VNPay now, the national platform (PayGov) next."""

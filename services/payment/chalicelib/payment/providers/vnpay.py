@@ -1,0 +1,184 @@
+"""VNPay (version 2.1.0): payment URL, IPN verification and the querydr status query.
+
+Signing follows VNPay's PHP sample: every ``vnp_*`` parameter except the hash itself, sorted by
+key, ``urlencode(key)=urlencode(value)`` joined with ``&`` (PHP's urlencode: space → ``+``, every
+byte but letters, digits and ``-_.`` percent-encoded), HMAC-SHA512 with the merchant's secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import quote_plus
+
+from chalicelib.payment.domain.model import Payment
+from chalicelib.payment.providers.base import (
+    InvalidSignature,
+    MalformedCallback,
+    Outcome,
+    PaymentProvider,
+)
+from motcua_shared.timeutil import VN_TZ, now
+
+VERSION = "2.1.0"
+HASH_FIELDS = ("vnp_SecureHash", "vnp_SecureHashType")
+# vnp_ResponseCode → why a payment did not go through (shown to people)
+RESPONSE_REASONS: dict[str, str] = {
+    "00": "Giao dịch thành công",
+    "07": "Giao dịch bị nghi ngờ gian lận",
+    "09": "Thẻ/Tài khoản chưa đăng ký dịch vụ InternetBanking",
+    "10": "Xác thực thông tin thẻ/tài khoản không đúng quá 3 lần",
+    "11": "Đã hết hạn chờ thanh toán",
+    "12": "Thẻ/Tài khoản bị khóa",
+    "24": "Khách hàng hủy giao dịch",
+    "51": "Tài khoản không đủ số dư",
+    "65": "Tài khoản đã vượt quá hạn mức giao dịch trong ngày",
+    "75": "Ngân hàng thanh toán đang bảo trì",
+    "79": "Nhập sai mật khẩu thanh toán quá số lần quy định",
+    "99": "Lỗi không xác định",
+}
+
+
+def php_urlencode(value: str) -> str:
+    return quote_plus(value, safe="").replace("~", "%7E")
+
+
+def signed_data(params: dict[str, str]) -> str:
+    items = sorted(
+        (k, v) for k, v in params.items() if k.startswith("vnp_") and k not in HASH_FIELDS and v
+    )
+    return "&".join(f"{php_urlencode(k)}={php_urlencode(v)}" for k, v in items)
+
+
+def sign(params: dict[str, str], secret: str) -> str:
+    return hmac.new(secret.encode(), signed_data(params).encode(), hashlib.sha512).hexdigest()
+
+
+def verify(params: dict[str, str], secret: str) -> bool:
+    given = params.get("vnp_SecureHash", "").lower()
+    return bool(given) and hmac.compare_digest(given, sign(params, secret))
+
+
+def vn_time(value: datetime) -> str:
+    return value.astimezone(VN_TZ).strftime("%Y%m%d%H%M%S")
+
+
+def parse_vn_time(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=VN_TZ)
+    except ValueError:
+        return None
+
+
+class VnpayProvider(PaymentProvider):
+    name = "vnpay"
+
+    def __init__(
+        self, tmn_code: str, hash_secret: str, pay_url: str, api_url: str, return_url: str
+    ) -> None:
+        self.tmn_code = tmn_code
+        self.hash_secret = hash_secret
+        self.pay_url = pay_url
+        self.api_url = api_url
+        self.return_url = return_url
+
+    def payment_url(self, payment: Payment, client_ip: str) -> str:
+        params = {
+            "vnp_Version": VERSION,
+            "vnp_Command": "pay",
+            "vnp_TmnCode": self.tmn_code,
+            "vnp_Amount": str(payment.amount_vnd * 100),
+            "vnp_CurrCode": "VND",
+            "vnp_TxnRef": payment.txn_ref,
+            "vnp_OrderInfo": payment.order_info,
+            "vnp_OrderType": "billpayment",
+            "vnp_Locale": "vn",
+            "vnp_ReturnUrl": self.return_url,
+            "vnp_IpAddr": client_ip,
+            "vnp_CreateDate": vn_time(payment.created_at),
+            "vnp_ExpireDate": vn_time(payment.expires_at),
+        }
+        query = signed_data(params)
+        return f"{self.pay_url}?{query}&vnp_SecureHash={sign(params, self.hash_secret)}"
+
+    def parse_callback(self, params: dict[str, str]) -> Outcome:
+        if not verify(params, self.hash_secret):
+            raise InvalidSignature()
+        try:
+            txn_ref = params["vnp_TxnRef"]
+            response_code = params["vnp_ResponseCode"]
+            raw_amount = params["vnp_Amount"]
+        except KeyError as exc:
+            raise MalformedCallback(str(exc)) from exc
+        if params.get("vnp_TmnCode") != self.tmn_code:
+            raise InvalidSignature()
+        amount = (
+            int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
+        )
+        paid = response_code == "00" and params.get("vnp_TransactionStatus") == "00"
+        return Outcome(
+            txn_ref=txn_ref,
+            amount_vnd=amount,
+            state="succeeded" if paid else "failed",
+            response_code=response_code,
+            reason=RESPONSE_REASONS.get(response_code, RESPONSE_REASONS["99"]),
+            paid_at=parse_vn_time(params.get("vnp_PayDate", "")) if paid else None,
+            bank_code=params.get("vnp_BankCode"),
+            transaction_no=params.get("vnp_TransactionNo"),
+        )
+
+    def query(self, payment: Payment, client_ip: str) -> Outcome:
+        import requests  # only the reconciliation needs it
+
+        request_id = secrets.token_hex(8)
+        create_date = vn_time(now())
+        fields = {
+            "vnp_RequestId": request_id,
+            "vnp_Version": VERSION,
+            "vnp_Command": "querydr",
+            "vnp_TmnCode": self.tmn_code,
+            "vnp_TxnRef": payment.txn_ref,
+            "vnp_TransactionDate": vn_time(payment.created_at),
+            "vnp_CreateDate": create_date,
+            "vnp_IpAddr": client_ip,
+            "vnp_OrderInfo": f"Truy van giao dich {payment.txn_ref}",
+        }
+        fields["vnp_SecureHash"] = _pipe_hash(self.hash_secret, fields.values())
+        answer = requests.post(self.api_url, json=fields, timeout=10).json()
+        response_fields = (
+            "vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode",
+            "vnp_TxnRef", "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo",
+            "vnp_TransactionType", "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode",
+            "vnp_PromotionAmount",
+        )  # fmt: skip
+        expected = _pipe_hash(self.hash_secret, (str(answer.get(f, "")) for f in response_fields))
+        if not hmac.compare_digest(str(answer.get("vnp_SecureHash", "")).lower(), expected):
+            raise InvalidSignature()
+        if answer.get("vnp_ResponseCode") != "00":
+            return Outcome(
+                payment.txn_ref, None, "unknown", str(answer.get("vnp_ResponseCode")), ""
+            )
+        status = str(answer.get("vnp_TransactionStatus"))
+        state = {"00": "succeeded", "01": "pending"}.get(status, "failed")
+        raw_amount = str(answer.get("vnp_Amount", ""))
+        return Outcome(
+            txn_ref=payment.txn_ref,
+            amount_vnd=int(raw_amount) // 100 if raw_amount.isdigit() else None,
+            state=state,
+            response_code=status,
+            reason=RESPONSE_REASONS["00"] if state == "succeeded" else "Truy vấn trạng thái",
+            paid_at=parse_vn_time(str(answer.get("vnp_PayDate", ""))),
+            bank_code=answer.get("vnp_BankCode"),
+            transaction_no=answer.get("vnp_TransactionNo"),
+        )
+
+
+def _pipe_hash(secret: str, values: object) -> str:
+    data = "|".join(str(v) for v in values)  # type: ignore[attr-defined]
+    return hmac.new(secret.encode(), data.encode(), hashlib.sha512).hexdigest()
+
+
+def expiry(created_at: datetime, ttl_s: int) -> datetime:
+    return created_at + timedelta(seconds=ttl_s)

@@ -1,0 +1,202 @@
+"""Payment's use cases: fees owed, payment attempts, the provider's callbacks, reconciliation."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from chalicelib.payment.domain import settlement
+from chalicelib.payment.domain.model import Fee, Payment, PaymentStatus
+from chalicelib.payment.errors import AlreadyPaid, NoFeeRequested, PaymentNotFound
+from chalicelib.payment.providers.base import InvalidSignature, MalformedCallback, PaymentProvider
+from chalicelib.payment.settings import PaymentSettings
+from chalicelib.payment.storage import PaymentInbox, PaymentRepository
+from motcua_shared import timeutil
+from motcua_shared.auth import Principal
+from motcua_shared.errors import Conflict
+from motcua_shared.events import Envelope, new_event
+from motcua_shared.events import payment as schema
+from motcua_shared.logs import get_logger
+
+logger = get_logger("payment")
+SOURCE = "payment"
+OFFICERS = frozenset({"desk_officer", "leader", "admin"})
+
+
+def new_txn_ref(at: datetime) -> str:
+    """Unique per attempt, letters and digits only (safe in every VNPay sample's encoding)."""
+    return f"P{at.astimezone(timeutil.VN_TZ):%y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
+
+
+class PaymentService:
+    def __init__(
+        self,
+        repository: PaymentRepository,
+        provider: PaymentProvider,
+        settings: PaymentSettings,
+        clock: Callable[[], datetime] = timeutil.now,
+    ) -> None:
+        self.repository = repository
+        self.provider = provider
+        self.settings = settings
+        self.clock = clock
+
+    # -- what intake tells us --------------------------------------------------------------------
+    def apply_event(self, envelope: Envelope, data: BaseModel) -> None:
+        if not PaymentInbox.of(envelope, self.settings.inbox_retention_s).save_once():
+            return
+        d: Any = data
+        if envelope.type == "dossier.fee_requested":
+            self.repository.save_fee(
+                Fee(
+                    dossier_id=d.dossier_id,
+                    dossier_code=d.code,
+                    procedure_name=d.procedure_name,
+                    owner_sub=d.owner_sub,
+                    amount_vnd=d.amount_vnd,
+                    requested_at=envelope.occurred_at,
+                )
+            )
+        elif envelope.type == "dossier.payment_confirmed":
+            fee = self.repository.fee(d.dossier_id)
+            if fee is not None and fee.settled_by is None:
+                fee.settled_by = f"{d.method} {d.reference}"
+                self.repository.save_fee(fee)
+
+    # -- the citizen -------------------------------------------------------------------------
+    def create(self, principal: Principal, dossier_id: str, client_ip: str) -> tuple[Payment, str]:
+        fee = self.repository.fee(dossier_id)
+        if fee is None or fee.owner_sub != principal.sub:
+            raise NoFeeRequested()
+        attempts = self.repository.for_dossier(dossier_id)
+        if fee.settled_by or any(p.status is PaymentStatus.SUCCEEDED for p in attempts):
+            raise AlreadyPaid()
+        at = self.clock()
+        payment = Payment(
+            txn_ref=new_txn_ref(at),
+            dossier_id=dossier_id,
+            dossier_code=fee.dossier_code,
+            owner_sub=fee.owner_sub,
+            amount_vnd=fee.amount_vnd,
+            provider=self.provider.name,
+            order_info=f"Thanh toan le phi ho so {fee.dossier_code or dossier_id}",
+            status=PaymentStatus.PENDING,
+            created_at=at,
+            expires_at=at + timedelta(seconds=self.settings.payment_ttl_s),
+        )
+        self.repository.save(payment)
+        return payment, self.provider.payment_url(payment, client_ip)
+
+    def visible(self, principal: Principal, txn_ref: str) -> Payment:
+        payment = self.repository.get(txn_ref)
+        if payment is None or not self._may_see(principal, payment.owner_sub):
+            raise PaymentNotFound()
+        return payment
+
+    def for_dossier(self, principal: Principal, dossier_id: str) -> list[Payment]:
+        payments = self.repository.for_dossier(dossier_id)
+        return [p for p in payments if self._may_see(principal, p.owner_sub)]
+
+    @staticmethod
+    def _may_see(principal: Principal, owner_sub: str) -> bool:
+        return principal.sub == owner_sub or principal.has_any(OFFICERS)
+
+    # -- the provider --------------------------------------------------------------------------
+    def ipn(self, params: dict[str, str]) -> settlement.IpnAnswer:
+        """Verify, find, check and settle; only an accepted notification changes anything."""
+        try:
+            outcome = self.provider.parse_callback(params)
+        except InvalidSignature:
+            logger.warning(
+                "IPN with an invalid signature", extra={"txn_ref": params.get("vnp_TxnRef")}
+            )
+            return settlement.INVALID_SIGNATURE
+        except MalformedCallback:
+            return settlement.UNKNOWN_ERROR
+        payment = self.repository.get(outcome.txn_ref)
+        if payment is None:
+            return settlement.ORDER_NOT_FOUND
+        refusal = settlement.check(payment, outcome)
+        if refusal is not None:
+            return refusal
+        settlement.settle(payment, outcome, self.clock())
+        try:
+            self.repository.save(payment, [self._announce(payment)])
+        except Conflict:
+            # Another notification settled it first.
+            current = self.repository.get(outcome.txn_ref)
+            if current is not None and current.status is not PaymentStatus.PENDING:
+                return settlement.ALREADY_CONFIRMED
+            return settlement.UNKNOWN_ERROR
+        return settlement.CONFIRMED
+
+    def verified_return(self, params: dict[str, str]) -> tuple[bool, Payment | None, str]:
+        """What the browser's return page shows: never a change of state."""
+        try:
+            outcome = self.provider.parse_callback(params)
+        except (InvalidSignature, MalformedCallback):
+            return False, None, ""
+        return True, self.repository.get(outcome.txn_ref), outcome.reason
+
+    def reconcile(self, now: datetime) -> dict[str, int]:
+        """Ask the provider about payments left pending; settle or expire them."""
+        cutoff = timeutil.to_iso(now - timedelta(seconds=self.settings.reconcile_after_s))
+        counts = {"succeeded": 0, "failed": 0, "expired": 0, "pending": 0}
+        for payment in self.repository.pending_before(cutoff):
+            try:
+                outcome = self.provider.query(payment, self.settings.server_ip)
+            except Exception:
+                logger.exception("status query failed", extra={"txn_ref": payment.txn_ref})
+                counts["pending"] += 1
+                continue
+            if outcome.state in {"succeeded", "failed"} and outcome.amount_vnd in (
+                None,
+                payment.amount_vnd,
+            ):
+                settlement.settle(payment, outcome, now)
+            elif now > payment.expires_at:
+                settlement.expire(payment, now)
+            else:
+                counts["pending"] += 1
+                continue
+            try:
+                self.repository.save(payment, [self._announce(payment)])
+            except Conflict:
+                continue  # an IPN arrived meanwhile
+            counts[payment.status.value] += 1
+        return counts
+
+    def _announce(self, payment: Payment) -> Envelope:
+        common = {
+            "txn_ref": payment.txn_ref,
+            "dossier_id": payment.dossier_id,
+            "dossier_code": payment.dossier_code,
+            "amount_vnd": payment.amount_vnd,
+            "provider": payment.provider,
+        }
+        data: BaseModel
+        if payment.status is PaymentStatus.SUCCEEDED:
+            assert payment.paid_at is not None
+            data = schema.PaymentSucceeded(
+                **common,
+                paid_at=payment.paid_at,
+                bank_code=payment.bank_code,
+                transaction_no=payment.transaction_no,
+            )
+        elif payment.status is PaymentStatus.FAILED:
+            data = schema.PaymentFailed(
+                **common, response_code=payment.response_code or "", reason=payment.reason or ""
+            )
+        else:
+            data = schema.PaymentExpired(**common)
+        return new_event(
+            f"payment.{payment.status.value}",
+            source=SOURCE,
+            dossier_id=payment.dossier_id,
+            data=data,
+            occurred_at=payment.settled_at,
+        )
