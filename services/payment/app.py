@@ -115,7 +115,10 @@ def vnpay_ipn(request: ApiRequest[Any]) -> Response:
 )
 def vnpay_return(request: ApiRequest[Any]) -> Response:
     valid, payment, reason = service.verified_return(request.query)
-    page = return_page(valid, payment, reason, f"{settings.public_base_url}/")
+    back = f"{settings.public_base_url}/"
+    if payment is not None and payment.dossier_code:
+        back = f"{settings.public_base_url}/intake/track/{payment.dossier_code}"
+    page = return_page(valid, payment, reason, back)
     return Response(
         body=page, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"}
     )

@@ -145,12 +145,13 @@ def test_every_step_of_a_dossier_reaches_notify_in_order(
     assert all(b["source"] == "intake" and b["version"] == 1 for b in mine)
 
 
-def outbox_events(dossier_id: str) -> list[dict[str, Any]]:
-    """Every event intake announced for a dossier, in order, read from the dossiers stream."""
+def outbox_events(dossier_id: str, table_env: str = "DOSSIERS_TABLE") -> list[dict[str, Any]]:
+    """Every event announced about a dossier, in order, read from a table's stream (intake's
+    dossiers table unless another is named)."""
     import os
 
     streams = boto3.client("dynamodbstreams")
-    table = boto3.client("dynamodb").describe_table(TableName=os.environ["DOSSIERS_TABLE"])["Table"]
+    table = boto3.client("dynamodb").describe_table(TableName=os.environ[table_env])["Table"]
     arn = table["LatestStreamArn"]
     events: dict[str, dict[str, Any]] = {}
     for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:

@@ -187,6 +187,7 @@ def test_the_return_page_shows_the_result_but_changes_nothing(
     assert page.status_code == 200
     assert page.headers["Content-Type"].startswith("text/html")
     assert attempt["txn_ref"] in page.body.decode()
+    assert f"/intake/track/{owed['code']}" in page.body.decode()
     assert status_of(payment, auth, attempt["txn_ref"]) == "pending"  # only the IPN decides
     forged = payment.http.get(f"/vnpay/return?{urlencode({**params, 'vnp_Amount': '1'})}")
     assert "Không xác minh được" in forged.body.decode()
@@ -225,3 +226,26 @@ def test_a_repeated_fee_request_is_applied_once(
     fee = load_app("payment").service.repository.fee(owed["id"])
     assert fee is not None
     assert fee.amount_vnd == FEE
+
+
+def test_parallel_notifications_settle_once(
+    payment: Client, auth: Auth, owed: dict[str, Any], vnpay: VnpaySandbox
+) -> None:
+    """Truly parallel IPNs (no gateway in between): the version check lets one through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    service = load_app("payment").service
+    _, attempt = start(payment, auth, owed["id"])
+    params = paid_by_sandbox(vnpay, attempt["pay_url"])
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = [a.code for a in pool.map(lambda _: service.ipn(params), range(10))]
+    assert sorted(answers) == ["00"] + ["02"] * 9
+    from tests.service.test_events import outbox_events
+
+    announced = [
+        e
+        for e in outbox_events(owed["id"], "PAYMENTS_TABLE")
+        if e["type"] == "payment.succeeded" and e["data"]["txn_ref"] == attempt["txn_ref"]
+    ]
+    assert len(announced) == 1
+    assert status_of(payment, auth, attempt["txn_ref"]) == "succeeded"

@@ -58,7 +58,7 @@ a {{ color: #0b4f8a; }}
 <main>
 <h1>{escape(title)}</h1>
 {body}
-<p><a href="{escape(home_url)}">Quay lại hồ sơ của tôi</a></p>
+<p><a href="{escape(home_url)}">Xem tiến độ hồ sơ</a></p>
 </main>
 </body>
 </html>
