@@ -33,6 +33,7 @@ from sandboxes.vnpay.signing import (
     signed_data,
     verify,
 )
+from tests.vectors import vnpay_signing
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "SANDBOXSECRET0123456789ABCDEFGHIJ"
@@ -40,18 +41,7 @@ TMN_CODE = "MOTCUA01"
 RETURN_URL = "http://127.0.0.1:8000/payment/vnpay/return"
 
 
-def _vectors_path() -> Path:
-    for candidate in (
-        REPO.parent / "shared" / "test-vectors" / "vnpay-signing.json",
-        REPO / "shared" / "test-vectors" / "vnpay-signing.json",
-        Path("/work/shared/test-vectors/vnpay-signing.json"),
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("vnpay-signing.json")
-
-
-VECTORS: list[dict[str, Any]] = json.loads(_vectors_path().read_text(encoding="utf-8"))
+VECTORS: list[dict[str, Any]] = vnpay_signing()
 
 
 # ---------------------------------------------------------------- signing

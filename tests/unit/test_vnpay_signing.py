@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chalicelib.payment.providers.vnpay import php_urlencode, sign, signed_data, verify
-
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "test-vectors" / "vnpay-signing.json"
-
-
-def cases() -> list[dict[str, Any]]:
-    return json.loads(VECTORS.read_text(encoding="utf-8"))
+from tests.vectors import vnpay_signing as cases
 
 
 @pytest.mark.parametrize("case", cases(), ids=lambda c: c["name"])
