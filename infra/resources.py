@@ -118,7 +118,7 @@ class Resources:
 _NOTIFY = ("notify",)
 ROUTES: dict[str, tuple[str, ...]] = {
     "dossier.created": (),
-    "dossier.submitted": _NOTIFY,
+    "dossier.submitted": ("delivery", "notify"),
     "dossier.accepted": _NOTIFY,
     "dossier.processing_started": _NOTIFY,
     "dossier.result_ready": ("delivery", "notify"),
@@ -137,6 +137,11 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "payment.succeeded": ("intake", "notify"),
     "payment.failed": _NOTIFY,
     "payment.expired": _NOTIFY,
+    "shipment.booked": _NOTIFY,
+    "shipment.booking_failed": _NOTIFY,
+    "shipment.delivered": ("intake", "notify"),
+    "shipment.failed": ("intake", "notify"),
+    "shipment.returned": ("intake", "notify"),
     # For the national portal adapter; no subscriber until it exists.
     "dossier.national_sync": (),
 }
@@ -170,7 +175,15 @@ RESOURCES = Resources(
                 Index("by_pending", "pending", "created_at"),
             ),
         ),
-        Table(logical_name="shipments", owner="delivery", env_var="SHIPMENTS_TABLE"),
+        Table(
+            logical_name="shipments",
+            owner="delivery",
+            env_var="SHIPMENTS_TABLE",
+            indexes=(
+                Index("by_dossier", "dossier_id", "created_at"),
+                Index("by_item_code", "item_code"),
+            ),
+        ),
         Table(logical_name="notifications", owner="notify", env_var="NOTIFICATIONS_TABLE"),
     ),
     queues=tuple(Queue(consumer=service) for service in SERVICES),

@@ -2,7 +2,8 @@
 gateway; write .local/stack.json; stop everything on Ctrl-C.
 
 Environment: MOTCUA_GATEWAY_PORT (8000), MOTCUA_MOTO_PORT (5000), MOTCUA_VNPAY_PORT (8010),
-MOTCUA_STATE_DIR (.local), MOTCUA_HOST (127.0.0.1), MOTCUA_SCHEDULE_INTERVAL_S (60).
+MOTCUA_POSTAL_PORT (8020), MOTCUA_POSTAL_ADVANCE_S (10: how often the post office sandbox moves
+shipments on), MOTCUA_STATE_DIR (.local), MOTCUA_HOST (127.0.0.1), MOTCUA_SCHEDULE_INTERVAL_S (60).
 """
 
 from __future__ import annotations
@@ -63,28 +64,27 @@ def start_moto(host: str, port: int, log_file: Path) -> subprocess.Popen[bytes]:
 VNPAY_TMN_CODE = "MOTCUA01"
 
 
-def start_vnpay_sandbox(
-    host: str, port: int, secret: str, ipn_url: str, log_file: Path
+def start_sandbox(
+    module: str, args: list[str], env: dict[str, str], host: str, port: int, log_file: Path
 ) -> subprocess.Popen[bytes]:
-    """The stand-in for VNPay, as its own process (it shares no code with the product)."""
+    """An outside party's stand-in, as its own process (it shares no code with the product)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandboxes.vnpay", "--host", host, "--port", str(port),
-         "--tmn-code", VNPAY_TMN_CODE, "--ipn-url", ipn_url],
+        [sys.executable, "-m", module, "--host", host, "--port", str(port), *args],
         stdout=log_file.open("wb"),
         stderr=subprocess.STDOUT,
-        env={**os.environ, "VNPAY_SANDBOX_HASH_SECRET": secret},
+        env={**os.environ, **env},
         cwd=ROOT,
         start_new_session=True,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the VNPay sandbox exited; see {log_file}")
+            raise SystemExit(f"{module} exited; see {log_file}")
         if not port_is_free(host, port):
             return process
         time.sleep(0.1)
     process.terminate()
-    raise SystemExit("the VNPay sandbox did not start within 20 s")
+    raise SystemExit(f"{module} did not start within 20 s")
 
 
 def aws_environment(endpoint: str) -> dict[str, str]:
@@ -108,6 +108,7 @@ def main() -> int:
     gateway_port = int(os.environ.get("MOTCUA_GATEWAY_PORT", "8000"))
     moto_port = int(os.environ.get("MOTCUA_MOTO_PORT", "5000"))
     vnpay_port = int(os.environ.get("MOTCUA_VNPAY_PORT", "8010"))
+    postal_port = int(os.environ.get("MOTCUA_POSTAL_PORT", "8020"))
     state_dir = Path(os.environ.get("MOTCUA_STATE_DIR", ROOT / ".local"))
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / "stack.json").unlink(missing_ok=True)
@@ -115,6 +116,7 @@ def main() -> int:
         (moto_port, "MOTCUA_MOTO_PORT"),
         (gateway_port, "MOTCUA_GATEWAY_PORT"),
         (vnpay_port, "MOTCUA_VNPAY_PORT"),
+        (postal_port, "MOTCUA_POSTAL_PORT"),
     )
     for port, what in ports:
         if not port_is_free(host, port):
@@ -138,6 +140,9 @@ def main() -> int:
             "VNPAY_HASH_SECRET": vnpay_secret,
             "VNPAY_PAY_URL": f"{vnpay_url}/paymentv2/vpcpay.html",
             "VNPAY_API_URL": f"{vnpay_url}/merchant_webapi/api/transaction",
+            "POSTAL_BASE_URL": f"http://{host}:{postal_port}",
+            "POSTAL_ACCESS_TOKEN": secrets.token_hex(16),
+            "POSTAL_CALLBACK_SECRET": secrets.token_hex(16),
         }
     )
     started: list[subprocess.Popen[bytes]] = []
@@ -145,7 +150,34 @@ def main() -> int:
         started.append(start_moto(host, moto_port, state_dir / "moto.log"))
         ipn_url = f"{gateway_url}/payment/vnpay/ipn"
         log_file = state_dir / "vnpay.log"
-        started.append(start_vnpay_sandbox(host, vnpay_port, vnpay_secret, ipn_url, log_file))
+        started.append(
+            start_sandbox(
+                "sandboxes.vnpay",
+                ["--tmn-code", VNPAY_TMN_CODE, "--ipn-url", ipn_url],
+                {"VNPAY_SANDBOX_HASH_SECRET": vnpay_secret},
+                host,
+                vnpay_port,
+                log_file,
+            )
+        )
+        started.append(
+            start_sandbox(
+                "sandboxes.postal",
+                [
+                    "--callback-url",
+                    f"{gateway_url}/delivery/postal/callback",
+                    "--advance-interval-s",
+                    os.environ.get("MOTCUA_POSTAL_ADVANCE_S", "10"),
+                ],
+                {
+                    "POSTAL_SANDBOX_ACCESS_TOKEN": os.environ["POSTAL_ACCESS_TOKEN"],
+                    "POSTAL_SANDBOX_CALLBACK_SECRET": os.environ["POSTAL_CALLBACK_SECRET"],
+                },
+                host,
+                postal_port,
+                state_dir / "postal.log",
+            )
+        )
         os.environ.update(aws_environment(endpoint))
         import boto3
 
@@ -233,6 +265,11 @@ def serve(
             "hash_secret": os.environ["VNPAY_HASH_SECRET"],
             "pay_base_url": os.environ["VNPAY_PAY_URL"].rsplit("/paymentv2/", 1)[0],
         },
+        "postal": {
+            "callback_secret": os.environ["POSTAL_CALLBACK_SECRET"],
+            "access_token": os.environ["POSTAL_ACCESS_TOKEN"],
+            "base_url": os.environ["POSTAL_BASE_URL"],
+        },
         "apis": {service: f"{gateway_url}/{service}" for service in SERVICES},
         "demo_users": [
             {"username": u, "password": DEMO_PASSWORD, "group": g} for u, g, _ in DEMO_USERS
@@ -247,6 +284,7 @@ def serve(
         f"  Web portal:     {gateway_url}/\n"
         + "".join(f"  {s + ' API:':<15} {gateway_url}/{s}/openapi.json\n" for s in SERVICES)
         + f"  VNPay sandbox:  {state['vnpay']['pay_base_url']}\n"
+        + f"  Post office:    {state['postal']['base_url']}\n"
         + f"  Local AWS:      {endpoint}  (sent SMS/e-mail: {endpoint}/moto-api/data.json)\n"
         f"  Stack details:  {state_file}\n"
         f"  Demo accounts:  {', '.join(u for u, _, _ in DEMO_USERS)} (password {DEMO_PASSWORD})\n"

@@ -1,20 +1,24 @@
-"""delivery: the post office collects originals and delivers results (for now: records the
-events that will book shipments)."""
+"""delivery: the post office collects originals and delivers results, followed through its signed
+status callbacks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from chalice import Chalice
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from chalicelib.delivery.domain.model import Shipment
+from chalicelib.delivery.errors import BadCallbackSignature, MalformedCallback
+from chalicelib.delivery.postoffice import BadSignature, InvalidCallback, PostOffice
+from chalicelib.delivery.service import DeliveryService
 from chalicelib.delivery.settings import get_settings
-from chalicelib.delivery.storage import DeliveryInbox
-from motcua_shared.api import Api
-from motcua_shared.events import Envelope
+from chalicelib.delivery.storage import ShipmentRepository
+from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
+from motcua_shared.timeutil import to_iso
 
 app = Chalice(app_name="motcua-delivery")
 api = Api(app, title="motcua delivery", settings=get_settings)
@@ -22,15 +26,114 @@ settings = get_settings()
 logger = get_logger("delivery")
 
 
-def receive(envelope: Envelope, data: BaseModel) -> None:
-    """Record the event once; booking shipments builds on this record."""
-    if DeliveryInbox.of(envelope, settings.inbox_retention_s).save_once():
-        logger.info("event received", extra={"event_type": envelope.type, "event_id": envelope.id})
+post_office = PostOffice(
+    base_url=settings.postal_base_url,
+    access_token=settings.postal_access_token,
+    callback_secret=settings.postal_callback_secret,
+    customer_code=settings.postal_customer_code,
+    timeout_s=settings.postal_timeout_s,
+)
+service = DeliveryService(ShipmentRepository(), post_office, settings)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class PickupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dossier_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    address: Text
+    preferred_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class CallbackIn(BaseModel):
+    """The post office's status callback; Data is a JSON string, signed as it is."""
+
+    Data: Annotated[str, StringConstraints(min_length=2, max_length=10_000)]
+    SendDate: Annotated[str, StringConstraints(max_length=40)] = ""
+    SignData: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+def shipment_view(s: Shipment) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "dossier_id": s.dossier_id,
+        "dossier_code": s.dossier_code,
+        "purpose": str(s.purpose),
+        "status": str(s.status),
+        "item_code": s.item_code,
+        "attempt": s.attempt,
+        "receiver": {"name": s.receiver.name, "address": s.receiver.address},
+        "sender": {"name": s.sender.name, "address": s.sender.address},
+        "preferred_date": s.preferred_date,
+        "last_error": s.last_error,
+        "created_at": to_iso(s.created_at),
+        "updated_at": to_iso(s.updated_at),
+        "history": [
+            {"status": h.status, "status_id": h.status_id, "note": h.note, "at": to_iso(h.at)}
+            for h in s.history
+        ],
+    }
+
+
+@api.route(
+    "/pickups",
+    methods=["POST"],
+    body=PickupIn,
+    status=201,
+    roles=("citizen", "postal_agent"),
+    summary="Ask the post office to collect the paper originals and bring them to the desk",
+)
+def request_pickup(request: ApiRequest[PickupIn]) -> dict[str, Any]:
+    b = request.body
+    return shipment_view(
+        service.request_pickup(request.user, b.dossier_id, b.address, b.preferred_date)
+    )
+
+
+@api.route(
+    "/shipments", summary="The shipments of a dossier", roles=SIGNED_IN, query=("dossier_id",)
+)
+def list_shipments(request: ApiRequest[Any]) -> dict[str, Any]:
+    items = service.for_dossier(request.user, request.query.get("dossier_id", ""))
+    return {"items": [shipment_view(s) for s in items]}
+
+
+@api.route("/shipments/{id}", summary="One shipment with its status changes", roles=SIGNED_IN)
+def get_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
+    return shipment_view(service.visible(request.user, request.path["id"]))
+
+
+@api.route(
+    "/shipments/{id}/rebook",
+    methods=["POST"],
+    roles=("desk_officer",),
+    summary="Book a failed or returned shipment again",
+)
+def rebook_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
+    return shipment_view(service.rebook(request.path["id"]))
+
+
+@api.route(
+    "/postal/callback",
+    methods=["POST"],
+    body=CallbackIn,
+    roles=PUBLIC,
+    summary="The post office's signed status callback",
+)
+def postal_callback(request: ApiRequest[CallbackIn]) -> dict[str, Any]:
+    try:
+        report = post_office.read_callback(request.body.model_dump())
+    except BadSignature:
+        raise BadCallbackSignature() from None
+    except InvalidCallback as exc:
+        raise MalformedCallback(detail=str(exc)) from None
+    changed = service.callback(report)
+    return {"Success": True, "Changed": changed}
 
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), receive)
+    return consume_sqs_batch(event.to_dict(), service.apply_event, settings.max_receive_count)
 
 
 @app.on_dynamodb_record(stream_arn=settings.shipments_stream_arn, batch_size=100)

@@ -441,6 +441,8 @@ def apply_event(envelope: Envelope, data: Any) -> None:
     """What other services tell intake: a fee paid online moves the dossier on."""
     if envelope.type == "payment.succeeded":
         service.record_payment(data.dossier_id, SYSTEM, "online", data.txn_ref, data.amount_vnd)
+    elif envelope.type.startswith("shipment."):
+        service.apply_shipment(SYSTEM, data, envelope.type)
 
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)

@@ -79,6 +79,8 @@ def start_stack(state_dir: Path) -> RunningStack:
         "MOTCUA_GATEWAY_PORT": str(gateway_port),
         "MOTCUA_MOTO_PORT": str(moto_port),
         "MOTCUA_VNPAY_PORT": str(free_port()),
+        "MOTCUA_POSTAL_PORT": str(free_port()),
+        "MOTCUA_POSTAL_ADVANCE_S": "0",  # the tests move shipments on demand
         "MOTCUA_STATE_DIR": str(state_dir),
     }
     for name in ("AWS_ENDPOINT_URL", "DOSSIERS_TABLE", "ATTACHMENTS_BUCKET", "EVENT_ROUTES"):

@@ -35,7 +35,11 @@ class Journey:
     """One dossier driven through the API as the people involved would."""
 
     def __init__(
-        self, stack: RunningStack, procedure: str = "MYPHAM-01", delivery: str = "in_person"
+        self,
+        stack: RunningStack,
+        procedure: str = "MYPHAM-01",
+        delivery: str = "in_person",
+        address: str | None = None,
     ):
         self.stack = stack
         response = stack.call(
@@ -47,6 +51,7 @@ class Journey:
                 "applicant": APPLICANT,
                 "request_content": "Đề nghị giải quyết thủ tục",
                 "delivery_method": delivery,
+                "delivery_address": address,
             },
         )
         assert response.status_code == 201, response.text

@@ -20,6 +20,8 @@ from infra.local.apps import load_app
 from infra.local.bootstrap import DEMO_PASSWORD, Stack, create_all
 from infra.local.pump import QueuePoller, StreamPoller
 from infra.resources import RESOURCES
+from sandboxes.postal.server import PostalSandbox
+from sandboxes.postal.server import start_in_thread as start_postal
 from sandboxes.vnpay.server import VnpaySandbox, start_in_thread
 from tests.conftest import STAGE
 
@@ -46,8 +48,36 @@ def vnpay() -> Iterator[VnpaySandbox]:
     sandbox.server_close()
 
 
+POSTAL_TOKEN = "SERVICE-TEST-POSTAL-TOKEN"
+POSTAL_SECRET = "SERVICE-TEST-POSTAL-SECRET"
+
+
 @pytest.fixture(scope="session")
-def aws(vnpay: VnpaySandbox) -> Iterator[Stack]:
+def postal() -> Iterator[PostalSandbox]:
+    """The post office sandbox in a thread; shipments move only when a test says so, and the
+    tests deliver its callbacks themselves."""
+    sandbox, _ = start_postal(
+        access_token=POSTAL_TOKEN,
+        callback_secret=POSTAL_SECRET,
+        callback_url="",
+        callback_retry_delay=0.01,
+    )
+    host, port = sandbox.server_address[:2]
+    os.environ.update(
+        {
+            "POSTAL_BASE_URL": f"http://{host}:{port}",
+            "POSTAL_ACCESS_TOKEN": POSTAL_TOKEN,
+            "POSTAL_CALLBACK_SECRET": POSTAL_SECRET,
+            "POSTAL_TIMEOUT_S": "2",
+        }
+    )
+    yield sandbox
+    sandbox.shutdown()
+    sandbox.server_close()
+
+
+@pytest.fixture(scope="session")
+def aws(vnpay: VnpaySandbox, postal: PostalSandbox) -> Iterator[Stack]:
     with mock_aws():
         session = boto3.session.Session(region_name="ap-southeast-1")
         stack = create_all(session, STAGE)

@@ -35,8 +35,12 @@ def _rules() -> dict[tuple[str, str, str], str]:
         ("accepted", "request_fee", "desk_officer"): "fee_requested",
         ("fee_requested", "confirm_payment", "desk_officer"): "accepted",
         ("fee_requested", "confirm_payment", "system"): "accepted",
+        ("result_ready", "return", "system"): "returned",
+        ("result_ready", "note_delivery", "system"): "result_ready",
     }
     before_result = ["submitted", "supplement_requested", "accepted", "processing", "fee_requested"]
+    for status in [*before_result, "result_ready"]:
+        allowed[(status, "receive_originals", "system")] = status
     for status in before_result:
         allowed[(status, "withdraw", "citizen")] = "withdrawn"
         allowed[(status, "withdraw", "postal_agent")] = "withdrawn"

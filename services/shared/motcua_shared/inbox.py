@@ -78,7 +78,9 @@ def is_duplicate(exc: TransactWriteError) -> bool:
 EventHandler = Callable[[Envelope, BaseModel], None]
 
 
-def consume_sqs_batch(event: dict[str, Any], handle: EventHandler) -> dict[str, Any]:
+def consume_sqs_batch(
+    event: dict[str, Any], handle: EventHandler, max_receive_count: int | None = None
+) -> dict[str, Any]:
     """SQS handler body: validate each message against the event contract and apply it.
 
     A message that fails (invalid, or its handler raised) is reported in ``batchItemFailures``;
@@ -97,9 +99,17 @@ def consume_sqs_batch(event: dict[str, Any], handle: EventHandler) -> dict[str, 
             envelope, data = parse_event(record.body)
             handle(envelope, data)
         except Exception:
+            count = _receive_count(record)
+            last = (
+                max_receive_count is not None
+                and count.isdigit()
+                and int(count) >= max_receive_count
+            )
             logger.exception(
-                "event failed",
-                extra={"message_id": record.message_id, "receive_count": _receive_count(record)},
+                "ALARM event failed for the last time: it goes to the dead-letter queue"
+                if last
+                else "event failed; it will be retried",
+                extra={"message_id": record.message_id, "receive_count": count},
             )
             raise
 

@@ -1,11 +1,123 @@
-"""Delivery's table: its own records and the inbox of the events it applied; the events it
-announces travel in the outbox attribute of the items that change."""
+"""Delivery's table: shipments (``SHIPMENT#<dossier>.<purpose>``, with the events announcing their
+changes in the outbox attribute), what delivery knows of each dossier (``DOSSIER#<id>``, from
+intake's events) and the inbox of applied events."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.delivery.domain.model import Shipment
 from chalicelib.delivery.settings import get_settings
-from motcua_shared.inbox import inbox_model
+from motcua_shared.errors import Conflict
+from motcua_shared.events import Envelope
+from motcua_shared.outbox import outbox_bodies
 
 _settings = get_settings()
 
-DeliveryInbox = inbox_model(_settings.shipments_table, _settings.region)
+
+class _Meta:
+    table_name = _settings.shipments_table
+    region = _settings.region
+
+
+class DossierIndex(GlobalSecondaryIndex["ShipmentItem"]):
+    class Meta:
+        index_name = "by_dossier"
+        projection = AllProjection()
+
+    dossier_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ItemCodeIndex(GlobalSecondaryIndex["ShipmentItem"]):
+    class Meta:
+        index_name = "by_item_code"
+        projection = AllProjection()
+
+    item_code = UnicodeAttribute(hash_key=True)
+
+
+class ShipmentItem(Model):
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    dossier_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    item_code = UnicodeAttribute(null=True)
+    doc = JSONAttribute()
+    outbox = ListAttribute(of=UnicodeAttribute, default=list)
+    version = VersionAttribute()
+
+    by_dossier = DossierIndex()
+    by_item_code = ItemCodeIndex()
+
+
+class DossierCopy(Model):
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    doc = JSONAttribute()
+
+
+class ShipmentRepository:
+    def get(self, shipment_id: str) -> Shipment | None:
+        if not 1 <= len(shipment_id) <= 200:
+            return None
+        try:
+            item = ShipmentItem.get(f"SHIPMENT#{shipment_id}", "SHIPMENT")
+        except DoesNotExist:
+            return None
+        return Shipment.from_document(item.doc, item.version)
+
+    def by_item_code(self, item_code: str) -> Shipment | None:
+        if not 1 <= len(item_code) <= 100:
+            return None
+        for item in ShipmentItem.by_item_code.query(item_code, limit=1):
+            return Shipment.from_document(item.doc, item.version)
+        return None
+
+    def for_dossier(self, dossier_id: str) -> list[Shipment]:
+        return [
+            Shipment.from_document(i.doc, i.version)
+            for i in ShipmentItem.by_dossier.query(dossier_id)
+        ]
+
+    def save(self, shipment: Shipment, events: Iterable[Envelope] = ()) -> None:
+        """Write the shipment with its events; a new shipment that exists, or a stale copy →
+        :class:`Conflict`."""
+        doc = shipment.to_document()
+        item = ShipmentItem(
+            pk=f"SHIPMENT#{shipment.id}",
+            sk="SHIPMENT",
+            dossier_id=shipment.dossier_id,
+            created_at=doc["created_at"],
+            item_code=shipment.item_code,
+            doc=doc,
+            outbox=outbox_bodies(events),
+        )
+        if shipment.version is not None:
+            item.version = shipment.version
+        try:
+            item.save()
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                raise Conflict() from exc
+            raise
+        shipment.version = item.version
+
+    def dossier(self, dossier_id: str) -> dict[str, Any] | None:
+        try:
+            return dict(DossierCopy.get(f"DOSSIER#{dossier_id}", "DOSSIER").doc)
+        except DoesNotExist:
+            return None
+
+    def save_dossier(self, dossier_id: str, doc: dict[str, Any]) -> None:
+        DossierCopy(pk=f"DOSSIER#{dossier_id}", sk="DOSSIER", doc=doc).save()

@@ -40,6 +40,8 @@ def _common(dossier: Dossier, actor: str) -> dict[str, Any]:
         "national_status": dossier.national_status,
         "actor": actor,
         "code": dossier.code,
+        "owner_sub": dossier.owner_sub,
+        "agency_code": dossier.agency_code,
         "applicant": schema.Contact(
             full_name=dossier.applicant.full_name,
             phone=dossier.applicant.phone,
@@ -98,7 +100,7 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
                 new_due_at=extension.new_due_at,
             )
         case Action.REQUEST_FEE:
-            return schema.DossierFeeRequested(**common, owner_sub=d.owner_sub, amount_vnd=d.fee_vnd)
+            return schema.DossierFeeRequested(**common, amount_vnd=d.fee_vnd)
         case Action.CONFIRM_PAYMENT:
             assert d.payment is not None
             return schema.DossierPaymentConfirmed(
@@ -113,9 +115,12 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
     raise ValueError(f"no event for {action}")
 
 
-def announce(dossier: Dossier, step: HistoryEntry) -> Envelope:
-    """The event announcing one step of the dossier's history."""
+def announce(dossier: Dossier, step: HistoryEntry) -> Envelope | None:
+    """The event announcing one step of the dossier's history (None: the step is another
+    service's news, already announced by it)."""
     action = Action(step.action)
+    if action not in EVENT_TYPES:
+        return None
     data = _data(dossier, action, _common(dossier, step.actor))
     return new_event(
         EVENT_TYPES[action], source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=step.at

@@ -283,6 +283,22 @@ class IntakeService:
             self._save(dossier)
         return dossier
 
+    def apply_shipment(self, actor: Actor, data: Any, event_type: str) -> None:
+        """What the post office did, as delivery announced it."""
+        dossier = self.repository.get(data.dossier_id)
+        at = self.clock()
+        note = f"{data.note} (vận đơn {data.item_code})"
+        if event_type == "shipment.delivered" and data.purpose == "result":
+            changed = operations.return_by_post(dossier, actor, data.item_code, self.calendar(), at)
+        elif event_type == "shipment.delivered":
+            changed = operations.record_shipment(dossier, actor, Action.RECEIVE_ORIGINALS, note, at)
+        elif data.purpose == "result" and dossier.status is Status.RESULT_READY:
+            changed = operations.record_shipment(dossier, actor, Action.NOTE_DELIVERY, note, at)
+        else:
+            changed = False
+        if changed:
+            self._save(dossier)
+
     def assign(self, dossier_id: str, actor: Actor, unit: str, officer: str) -> Dossier:
         dossier = self.repository.get(dossier_id)
         operations.assign(dossier, actor, unit, officer, self.calendar(), self.clock())
@@ -424,7 +440,8 @@ class IntakeService:
     def _save(self, dossier: Dossier) -> Dossier:
         """Store the change with the announcement of each new step of its history."""
         steps_taken = dossier.new_steps
-        events: list[Envelope] = [announce(dossier, step) for step in steps_taken]
+        announced = (announce(dossier, step) for step in steps_taken)
+        events: list[Envelope] = [event for event in announced if event is not None]
         moved = any(step.from_status != step.to_status for step in steps_taken)
         if moved and dossier.national_status is not None:
             procedure = self.catalog.get(dossier.procedure_code)

@@ -56,7 +56,7 @@ class PaymentService:
                     dossier_id=d.dossier_id,
                     dossier_code=d.code,
                     procedure_name=d.procedure_name,
-                    owner_sub=d.owner_sub,
+                    owner_sub=d.owner_sub or "",
                     amount_vnd=d.amount_vnd,
                     requested_at=envelope.occurred_at,
                 )

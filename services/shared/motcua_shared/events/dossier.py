@@ -30,6 +30,8 @@ class DossierEvent(_Data):
     actor: str
     applicant: Contact
     code: str | None = None
+    owner_sub: str | None = None
+    agency_code: str | None = None
 
 
 class DossierCreated(DossierEvent):
@@ -54,7 +56,6 @@ class DossierProcessingStarted(DossierEvent):
 class DossierFeeRequested(DossierEvent):
     """The applicant owes the procedure's fee before processing goes on (national status 6)."""
 
-    owner_sub: str
     amount_vnd: int
 
 

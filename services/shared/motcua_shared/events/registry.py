@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from motcua_shared.events import dossier, payment
+from motcua_shared.events import dossier, payment, shipment
 
 EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("dossier.created", 1): dossier.DossierCreated,
@@ -28,4 +28,9 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("payment.succeeded", 1): payment.PaymentSucceeded,
     ("payment.failed", 1): payment.PaymentFailed,
     ("payment.expired", 1): payment.PaymentExpired,
+    ("shipment.booked", 1): shipment.ShipmentEvent,
+    ("shipment.booking_failed", 1): shipment.ShipmentEvent,
+    ("shipment.delivered", 1): shipment.ShipmentEvent,
+    ("shipment.failed", 1): shipment.ShipmentEvent,
+    ("shipment.returned", 1): shipment.ShipmentEvent,
 }

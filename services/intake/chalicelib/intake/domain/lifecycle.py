@@ -36,6 +36,9 @@ _RULES: tuple[tuple[tuple[Status, ...], Action, tuple[Role, ...], Target | None]
     ((S.RETURNED,), A.RATE, (R.CITIZEN,), None),
     ((S.ACCEPTED,), A.REQUEST_FEE, (R.DESK_OFFICER,), S.FEE_REQUESTED),
     ((S.FEE_REQUESTED,), A.CONFIRM_PAYMENT, (R.DESK_OFFICER, R.SYSTEM), S.ACCEPTED),
+    ((S.RESULT_READY,), A.RETURN, (R.SYSTEM,), S.RETURNED),  # delivered by post
+    ((S.RESULT_READY,), A.NOTE_DELIVERY, (R.SYSTEM,), None),
+    ((*_BEFORE_RESULT, S.RESULT_READY), A.RECEIVE_ORIGINALS, (R.SYSTEM,), None),
     ((S.RESULT_READY,), A.RECEIVE_ONLINE, _APPLICANTS, S.RETURNED),
 )
 

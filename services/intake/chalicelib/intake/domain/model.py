@@ -57,6 +57,8 @@ class Action(StrEnum):
     RECEIVE_ONLINE = "receive_online"  # the owner downloads the electronic result
     REQUEST_FEE = "request_fee"  # part of accepting a dossier whose procedure has a fee
     CONFIRM_PAYMENT = "confirm_payment"
+    RECEIVE_ORIGINALS = "receive_originals"  # the post office brought the paper originals
+    NOTE_DELIVERY = "note_delivery"  # the post office could not deliver the result
 
 
 class Role(StrEnum):

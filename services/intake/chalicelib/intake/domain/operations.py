@@ -467,3 +467,23 @@ def receive_online(dossier: Dossier, actor: Actor, calendar: WorkingCalendar, at
         dossier.result.downloaded_at = at
     _finish(dossier, at)
     dossier.record(Action.RECEIVE_ONLINE, target, actor, at)
+
+
+def return_by_post(
+    dossier: Dossier, actor: Actor, item_code: str, calendar: WorkingCalendar, at: datetime
+) -> bool:
+    """The post office delivered the result; False if the dossier is already returned."""
+    if dossier.status is Status.RETURNED:
+        return False
+    return_result(dossier, actor, calendar, at, note=f"Bưu điện đã phát, vận đơn {item_code}")
+    return True
+
+
+def record_shipment(
+    dossier: Dossier, actor: Actor, action: Action, note: str, at: datetime
+) -> bool:
+    """Write a post office event into the history once (originals received, delivery failed)."""
+    if any(h.action == action and h.note == note for h in dossier.history):
+        return False
+    dossier.record(action, next_status(dossier.status, action, actor.roles), actor, at, note=note)
+    return True

@@ -1,0 +1,1 @@
+"""Delivery's domain: plain Python, no I/O."""

@@ -1,0 +1,39 @@
+"""Delivery's named failures, each with its HTTP status and bilingual message."""
+
+from __future__ import annotations
+
+from motcua_shared.errors import ApiError, NotFound, Unauthenticated
+
+
+class ShipmentNotFound(NotFound):
+    code = "shipment_not_found"
+    message = "No shipment with this id or waybill number is visible to you."
+    message_vi = "Không tìm thấy bưu gửi."
+
+
+class UnknownDossier(NotFound):
+    code = "dossier_not_found"
+    message = "No dossier with this id is yours (or it is not submitted yet)."
+    message_vi = "Không tìm thấy hồ sơ của bạn (hoặc hồ sơ chưa được nộp)."
+
+
+class NotRebookable(ApiError):
+    status = 409
+    code = "not_rebookable"
+    message = "Only a failed, returned or refused shipment can be booked again."
+    message_vi = (
+        "Chỉ đặt lại dịch vụ cho bưu gửi phát không thành công, bị hoàn trả hoặc bị từ chối."
+    )
+
+
+class BadCallbackSignature(Unauthenticated):
+    code = "bad_signature"
+    message = "The callback's SignData does not verify."
+    message_vi = "Chữ ký dữ liệu (SignData) không hợp lệ."
+
+
+class MalformedCallback(ApiError):
+    status = 400
+    code = "malformed_callback"
+    message = "The callback is not {Data, SendDate, SignData} with Data a JSON string."
+    message_vi = "Dữ liệu gọi lại không đúng định dạng."

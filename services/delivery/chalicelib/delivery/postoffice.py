@@ -1,0 +1,135 @@
+"""The public postal service's API: booking shipments and the signed status callbacks.
+
+Booking: ``POST {base}/api/orders`` with a bearer token. Callbacks: ``{Data, SendDate, SignData}``
+where SignData is the hex HMAC-SHA256 of the Data string with the shared secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.delivery.domain.model import Shipment
+from motcua_shared.timeutil import VN_TZ
+
+
+class TransientBookingError(Exception):
+    """Timeout, connection error or 5xx: try again later."""
+
+
+class PermanentBookingError(Exception):
+    """The post office refused the booking (4xx): retrying will not help."""
+
+
+class InvalidCallback(Exception):
+    """A callback that is not JSON of the expected shape."""
+
+
+class BadSignature(Exception):
+    """A callback whose SignData does not verify."""
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    item_code: str
+    order_code: str
+    status_id: int
+    note: str
+    reported_at: str  # LastUpdateTime, dd/MM/yyyy HH:mm:ss
+    reported: datetime | None
+
+
+class PostOffice:
+    def __init__(
+        self,
+        base_url: str,
+        access_token: str,
+        callback_secret: str,
+        customer_code: str,
+        timeout_s: int,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.access_token = access_token
+        self.callback_secret = callback_secret
+        self.customer_code = customer_code
+        self.timeout_s = timeout_s
+
+    def book(self, shipment: Shipment) -> str:
+        """Book the shipment and return its waybill number (ItemCode)."""
+        import requests
+
+        body = {
+            "CustomerCode": self.customer_code,
+            "OrderNumber": shipment.order_number,
+            "SenderName": shipment.sender.name,
+            "SenderPhone": shipment.sender.phone,
+            "SenderAddress": shipment.sender.address,
+            "ReceiverName": shipment.receiver.name,
+            "ReceiverPhone": shipment.receiver.phone,
+            "ReceiverAddress": shipment.receiver.address,
+            "ReceiverProvinceCode": "",
+            "ReceiverDistrictCode": "",
+            "CODAmount": 0,
+            "Content": "Kết quả giải quyết thủ tục hành chính"
+            if shipment.purpose == "result"
+            else "Hồ sơ gốc",
+        }
+        try:
+            response = requests.post(
+                f"{self.base_url}/api/orders",
+                json=body,
+                headers={"Authorization": f"Bearer {self.access_token}"},
+                timeout=self.timeout_s,
+            )
+        except requests.RequestException as exc:
+            raise TransientBookingError(f"{type(exc).__name__}") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise TransientBookingError(f"HTTP {response.status_code}")
+        try:
+            answer: dict[str, Any] = response.json()
+        except ValueError as exc:
+            raise TransientBookingError("not JSON") from exc
+        if response.status_code >= 400 or not answer.get("Success") or not answer.get("ItemCode"):
+            raise PermanentBookingError(
+                f"HTTP {response.status_code}: {answer.get('Message', 'refused')}"
+            )
+        return str(answer["ItemCode"])
+
+    def read_callback(self, body: Any) -> StatusReport:
+        """Verify and read a status callback; raises InvalidCallback or BadSignature."""
+        if not isinstance(body, dict) or not isinstance(body.get("Data"), str):
+            raise InvalidCallback("Data must be a JSON string")
+        given = body.get("SignData")
+        if not isinstance(given, str):
+            raise InvalidCallback("SignData is missing")
+        expected = hmac.new(
+            self.callback_secret.encode(), body["Data"].encode(), hashlib.sha256
+        ).hexdigest()
+        if not hmac.compare_digest(given.lower(), expected):
+            raise BadSignature()
+        try:
+            data = json.loads(body["Data"])
+            status_id = int(data["OrderStatusId"])
+            item_code = str(data["ItemCode"])
+            reported_at = str(data.get("LastUpdateTime", ""))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidCallback(f"Data is not valid: {exc}") from exc
+        return StatusReport(
+            item_code=item_code,
+            order_code=str(data.get("OrderCode", "")),
+            status_id=status_id,
+            note=str(data.get("DeliveryNote", "")),
+            reported_at=reported_at,
+            reported=_parse_time(reported_at),
+        )
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, "%d/%m/%Y %H:%M:%S").replace(tzinfo=VN_TZ)
+    except ValueError:
+        return None

@@ -1,0 +1,249 @@
+"""Delivery's use cases: book shipments reliably, follow the post office's callbacks, rebook,
+collect originals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from chalicelib.delivery.domain.model import (
+    ANNOUNCED,
+    REBOOKABLE,
+    Party,
+    Purpose,
+    Shipment,
+    ShipmentStatus,
+)
+from chalicelib.delivery.errors import NotRebookable, ShipmentNotFound, UnknownDossier
+from chalicelib.delivery.postoffice import (
+    PermanentBookingError,
+    PostOffice,
+    StatusReport,
+    TransientBookingError,
+)
+from chalicelib.delivery.settings import DeliverySettings
+from chalicelib.delivery.storage import ShipmentRepository
+from motcua_shared import timeutil
+from motcua_shared.auth import Principal
+from motcua_shared.errors import Conflict
+from motcua_shared.events import Envelope, new_event
+from motcua_shared.events.shipment import ShipmentEvent
+from motcua_shared.logs import get_logger
+
+logger = get_logger("delivery")
+SOURCE = "delivery"
+OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        repository: ShipmentRepository,
+        post_office: PostOffice,
+        settings: DeliverySettings,
+        clock: Callable[[], datetime] = timeutil.now,
+    ) -> None:
+        self.repository = repository
+        self.post_office = post_office
+        self.settings = settings
+        self.clock = clock
+
+    @property
+    def desk(self) -> Party:
+        s = self.settings
+        return Party(name=s.desk_name, phone=s.desk_phone, address=s.desk_address)
+
+    # -- what intake tells us ------------------------------------------------------------------
+    def apply_event(self, envelope: Envelope, data: BaseModel) -> None:
+        """Applied as often as delivered: the dossier copy is overwritten, the shipment is keyed
+        by (dossier, purpose)."""
+        d: Any = data
+        if envelope.type in {"dossier.submitted", "dossier.accepted", "dossier.result_ready"}:
+            known = self.repository.dossier(d.dossier_id) or {}
+            self.repository.save_dossier(
+                d.dossier_id,
+                {
+                    **known,
+                    "owner_sub": d.owner_sub,
+                    "code": d.code,
+                    "applicant": d.applicant.model_dump(),
+                    "agency_code": d.agency_code,
+                },
+            )
+        if envelope.type == "dossier.result_ready" and d.delivery_method == "postal":
+            self.deliver_result(d)
+
+    def deliver_result(self, d: Any) -> None:
+        """Book the result's shipment once per dossier, whatever the number of deliveries."""
+        shipment_id = f"{d.dossier_id}.{Purpose.RESULT}"
+        shipment = self.repository.get(shipment_id)
+        if shipment is None:
+            at = self.clock()
+            shipment = Shipment(
+                id=shipment_id,
+                dossier_id=d.dossier_id,
+                dossier_code=d.code,
+                purpose=Purpose.RESULT,
+                owner_sub=d.owner_sub or "",
+                sender=self.desk,
+                receiver=Party(
+                    name=d.applicant.full_name,
+                    phone=d.applicant.phone or "",
+                    address=d.delivery_address or "",
+                    email=d.applicant.email,
+                ),
+                status=ShipmentStatus.BOOKING,
+                created_at=at,
+                updated_at=at,
+            )
+            shipment.move(ShipmentStatus.BOOKING, "Đặt dịch vụ bưu chính trả kết quả", at)
+            try:
+                self.repository.save(shipment)
+            except Conflict:
+                shipment = self.repository.get(shipment_id)
+                assert shipment is not None
+        self.book(shipment)
+
+    def book(self, shipment: Shipment) -> Shipment:
+        """Call the post office for a shipment still being booked. Transient failures raise, so the
+        message comes back later (and ends in the DLQ after maxReceiveCount)."""
+        if shipment.status is not ShipmentStatus.BOOKING:
+            return shipment
+        try:
+            item_code = self.post_office.book(shipment)
+        except PermanentBookingError as exc:
+            at = self.clock()
+            shipment.last_error = str(exc)
+            shipment.move(ShipmentStatus.BOOKING_FAILED, f"Bưu điện từ chối: {exc}", at)
+            self._save(shipment)
+            return shipment
+        at = self.clock()
+        shipment.item_code = item_code
+        shipment.last_error = None
+        shipment.move(ShipmentStatus.BOOKED, f"Đã đặt dịch vụ, mã vận đơn {item_code}", at)
+        self._save(shipment)
+        return shipment
+
+    # -- people ------------------------------------------------------------------------------
+    def request_pickup(
+        self, principal: Principal, dossier_id: str, address: str, preferred_date: str
+    ) -> Shipment:
+        dossier = self.repository.dossier(dossier_id)
+        if dossier is None or dossier.get("owner_sub") != principal.sub:
+            raise UnknownDossier()
+        shipment_id = f"{dossier_id}.{Purpose.PICKUP}"
+        existing = self.repository.get(shipment_id)
+        if existing is not None:
+            return self.book(existing)
+        at = self.clock()
+        applicant = dossier.get("applicant") or {}
+        shipment = Shipment(
+            id=shipment_id,
+            dossier_id=dossier_id,
+            dossier_code=dossier.get("code"),
+            purpose=Purpose.PICKUP,
+            owner_sub=principal.sub,
+            sender=Party(
+                name=applicant.get("full_name", ""),
+                phone=applicant.get("phone") or "",
+                address=address,
+                email=applicant.get("email"),
+            ),
+            receiver=self.desk,
+            status=ShipmentStatus.BOOKING,
+            created_at=at,
+            updated_at=at,
+            preferred_date=preferred_date,
+        )
+        shipment.move(ShipmentStatus.BOOKING, "Yêu cầu bưu điện thu gom hồ sơ gốc", at)
+        try:
+            self.repository.save(shipment)
+        except Conflict:
+            shipment = self.repository.get(shipment_id) or shipment
+        try:
+            return self.book(shipment)
+        except TransientBookingError:
+            return shipment  # stays "booking"; the desk can rebook
+
+    def rebook(self, shipment_id: str) -> Shipment:
+        shipment = self.repository.get(shipment_id)
+        if shipment is None:
+            raise ShipmentNotFound()
+        if shipment.status not in REBOOKABLE:
+            raise NotRebookable(status=str(shipment.status))
+        shipment.attempt += 1
+        shipment.item_code = None
+        shipment.move(
+            ShipmentStatus.BOOKING, f"Đặt lại dịch vụ (lần {shipment.attempt})", self.clock()
+        )
+        self.repository.save(shipment)
+        try:
+            return self.book(shipment)
+        except TransientBookingError:
+            return shipment
+
+    def visible(self, principal: Principal, shipment_id: str) -> Shipment:
+        shipment = self.repository.get(shipment_id)
+        if shipment is None or not self._may_see(principal, shipment):
+            raise ShipmentNotFound()
+        return shipment
+
+    def for_dossier(self, principal: Principal, dossier_id: str) -> list[Shipment]:
+        return [s for s in self.repository.for_dossier(dossier_id) if self._may_see(principal, s)]
+
+    @staticmethod
+    def _may_see(principal: Principal, shipment: Shipment) -> bool:
+        return principal.sub == shipment.owner_sub or principal.has_any(OFFICERS)
+
+    # -- the post office -----------------------------------------------------------------------
+    def callback(self, report: StatusReport) -> bool:
+        """Apply a verified status callback; False if it changed nothing (a repeat)."""
+        found = self.repository.by_item_code(report.item_code)
+        if found is None:
+            raise ShipmentNotFound()
+        for _ in range(3):  # another callback for the same shipment may be saving right now
+            shipment = self.repository.get(found.id) or found
+            before, recorded = shipment.status, len(shipment.history)
+            shipment.apply_callback(report.status_id, report.note, report.reported_at, self.clock())
+            if len(shipment.history) == recorded:
+                return False
+            event = self._announce(shipment) if shipment.status != before else None
+            try:
+                self.repository.save(shipment, [event] if event else [])
+            except Conflict:
+                continue
+            return True
+        raise Conflict()
+
+    def _save(self, shipment: Shipment) -> None:
+        event = self._announce(shipment)
+        self.repository.save(shipment, [event] if event else [])
+
+    def _announce(self, shipment: Shipment) -> Envelope | None:
+        event_type = ANNOUNCED.get(shipment.status)
+        if event_type is None:
+            return None
+        last = shipment.history[-1]
+        data = ShipmentEvent(
+            shipment_id=shipment.id,
+            dossier_id=shipment.dossier_id,
+            dossier_code=shipment.dossier_code,
+            purpose=str(shipment.purpose),
+            status=str(shipment.status),
+            item_code=shipment.item_code,
+            note=last.note,
+            at=last.at,
+            receiver_name=shipment.receiver.name,
+            receiver_phone=shipment.receiver.phone or None,
+            receiver_email=shipment.receiver.email,
+        )
+        return new_event(
+            event_type,
+            source=SOURCE,
+            dossier_id=shipment.dossier_id,
+            data=data,
+            occurred_at=last.at,
+        )
