@@ -8,15 +8,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.delivery.domain.model import Shipment
 from chalicelib.delivery.settings import get_settings
-from motcua_shared.errors import Conflict
 from motcua_shared.events import Envelope
 from motcua_shared.outbox import outbox_bodies
+from motcua_shared.versioning import save_versioned
 
 _settings = get_settings()
 
@@ -103,15 +103,7 @@ class ShipmentRepository:
             doc=doc,
             outbox=outbox_bodies(events),
         )
-        if shipment.version is not None:
-            item.version = shipment.version
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                raise Conflict() from exc
-            raise
-        shipment.version = item.version
+        shipment.version = save_versioned(item, shipment.version)
 
     def dossier(self, dossier_id: str) -> dict[str, Any] | None:
         try:

@@ -30,7 +30,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -40,9 +40,10 @@ from chalicelib.intake.domain.errors import DossierNotFound
 from chalicelib.intake.domain.model import Dossier, Status
 from chalicelib.intake.domain.steps import WATCHED_STATUSES
 from chalicelib.intake.settings import get_settings
-from motcua_shared.errors import Conflict, ValidationFailed
+from motcua_shared.errors import ValidationFailed
 from motcua_shared.events import Envelope
 from motcua_shared.outbox import outbox_bodies
+from motcua_shared.versioning import save_versioned
 
 _settings = get_settings()
 # A result can be verified once it is issued (and for as long as the dossier exists).
@@ -172,8 +173,6 @@ class DossierItem(Model):
         item.step_due = doc["step_due_at"] if watched else None
         issued = dossier.result is not None and dossier.status in RESULT_STATUSES
         item.verification_code = dossier.result.verification_code if issued else None  # type: ignore[union-attr]
-        if dossier.version is not None:
-            item.version = dossier.version
         return item
 
     def to_dossier(self) -> Dossier:
@@ -257,13 +256,7 @@ class DossierRepository:
         item = DossierItem.of(dossier)
         item.outbox = outbox_bodies(events)
         item.stats_view = stats_view
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                raise Conflict() from exc
-            raise
-        dossier.version = item.version
+        dossier.version = save_versioned(item, dossier.version)
 
     def apply_stats(
         self, dossier_id: str, version: int, counters: dict[str, dict[str, float]]

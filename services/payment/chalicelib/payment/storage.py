@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.payment.domain.model import Fee, Payment, PaymentStatus
 from chalicelib.payment.settings import get_settings
-from motcua_shared.errors import Conflict
 from motcua_shared.events import Envelope
 from motcua_shared.inbox import inbox_model
 from motcua_shared.outbox import outbox_bodies
 from motcua_shared.timeutil import parse_iso, to_iso
+from motcua_shared.versioning import save_versioned
 
 _settings = get_settings()
 PENDING = "PENDING"
@@ -93,15 +93,7 @@ class PaymentRepository:
             doc=doc,
             outbox=outbox_bodies(events),
         )
-        if payment.version is not None:
-            item.version = payment.version
-        try:
-            item.save()
-        except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                raise Conflict() from exc
-            raise
-        payment.version = item.version
+        payment.version = save_versioned(item, payment.version)
 
     def for_dossier(self, dossier_id: str) -> list[Payment]:
         return [
