@@ -1,0 +1,1 @@
+"""Notify's domain: plain Python, no I/O."""
