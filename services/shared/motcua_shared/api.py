@@ -234,8 +234,3 @@ def _json_body(raw: str | bytes | None) -> Any:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
-
-
-def as_dict(model: BaseModel) -> dict[str, Any]:
-    """A response body from a pydantic model, in JSON types."""
-    return model.model_dump(mode="json")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from motcua_shared.events import Envelope, parse_event
@@ -63,16 +63,8 @@ def inbox_model(table_name: str, region: str) -> type[InboxRecord]:
     return type("InboxRecord", (InboxRecord,), {"Meta": meta})
 
 
-def _condition_failed(exc: PutError | TransactWriteError) -> bool:
-    if isinstance(exc, TransactWriteError):
-        reasons = exc.cancellation_reasons or []
-        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+def _condition_failed(exc: PutError) -> bool:
     return exc.cause_response_code == "ConditionalCheckFailedException"
-
-
-def is_duplicate(exc: TransactWriteError) -> bool:
-    """Did a transaction fail because its inbox record already exists?"""
-    return _condition_failed(exc)
 
 
 EventHandler = Callable[[Envelope, BaseModel], None]

@@ -123,9 +123,6 @@ class ProcedureCatalog:
     def agencies(self) -> list[str]:
         return sorted({p.agency_code for p in self._by_code.values()})
 
-    def agency_name(self, code: str) -> str:
-        return next(p.agency_name for p in self._by_code.values() if p.agency_code == code)
-
     def get(self, code: str) -> Procedure:
         try:
             return self._by_code[code]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import quote_plus
 
 from chalicelib.payment.domain.model import Payment
@@ -178,7 +178,3 @@ class VnpayProvider(PaymentProvider):
 def _pipe_hash(secret: str, values: object) -> str:
     data = "|".join(str(v) for v in values)  # type: ignore[attr-defined]
     return hmac.new(secret.encode(), data.encode(), hashlib.sha512).hexdigest()
-
-
-def expiry(created_at: datetime, ttl_s: int) -> datetime:
-    return created_at + timedelta(seconds=ttl_s)
