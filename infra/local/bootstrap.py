@@ -52,6 +52,7 @@ class Stack:
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_ID": self.user_pool_client_id,
             "EVENT_ROUTES": json.dumps(self.event_routes(resources)),
+            "MAX_RECEIVE_COUNT": str(_max_receive_count(resources)),
         }
         for table in resources.tables:
             env[table.env_var] = self.tables[table.logical_name]
@@ -62,6 +63,13 @@ class Stack:
         for bucket in resources.buckets:
             env[bucket.env_var] = self.buckets[bucket.logical_name]
         return env
+
+
+def _max_receive_count(resources: Resources) -> int:
+    counts = {queue.max_receive_count for queue in resources.queues}
+    if len(counts) != 1:
+        raise ValueError("the services share one MAX_RECEIVE_COUNT setting: keep the queues alike")
+    return counts.pop()
 
 
 def stream_env_var(table: Table) -> str:

@@ -26,8 +26,7 @@ LOCAL_INVOKE_PREFIX = "_local"
 
 
 class MountedApi:
-    def __init__(self, prefix: str, app: Any) -> None:
-        self.prefix = prefix
+    def __init__(self, app: Any) -> None:
         self.gateway = LocalGateway(app, Config.create(chalice_app=app, lambda_timeout=30))
         self.lock = threading.Lock()
 
@@ -49,7 +48,7 @@ class Gateway(ThreadingHTTPServer):
     ) -> None:
         self.apps = apis
         self.invoke_functions = invoke_functions
-        self.apis = {prefix: MountedApi(prefix, app) for prefix, app in apis.items()}
+        self.apis = {prefix: MountedApi(app) for prefix, app in apis.items()}
         self.web_root = web_root.resolve()
         self.web_config = config
         super().__init__(address, _Handler)

@@ -447,7 +447,7 @@ def apply_event(envelope: Envelope, data: Any) -> None:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), apply_event)
+    return consume_sqs_batch(event.to_dict(), apply_event, settings.max_receive_count)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

@@ -29,7 +29,7 @@ def receive(envelope: Envelope, data: BaseModel) -> None:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), receive)
+    return consume_sqs_batch(event.to_dict(), receive, settings.max_receive_count)
 
 
 @app.on_dynamodb_record(stream_arn=settings.notifications_stream_arn, batch_size=100)

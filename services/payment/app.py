@@ -138,7 +138,7 @@ def reconcile_payments(event: Any) -> dict[str, int]:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), service.apply_event)
+    return consume_sqs_batch(event.to_dict(), service.apply_event, settings.max_receive_count)
 
 
 @app.on_dynamodb_record(stream_arn=settings.payments_stream_arn, batch_size=100)

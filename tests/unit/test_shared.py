@@ -22,18 +22,18 @@ def test_settings_from_environment() -> None:
         {
             "USER_POOL_ID": "ap-southeast-1_abc",
             "EVENT_ROUTES": '{"a.b": ["q"]}',
-            "OUTBOX_RETENTION_S": "60",
+            "INBOX_RETENTION_S": "60",
         }
     )
     assert settings.event_routes == {"a.b": ["q"]}
-    assert settings.outbox_retention_s == 60
+    assert settings.inbox_retention_s == 60
     assert settings.issuer == "https://cognito-idp.ap-southeast-1.amazonaws.com/ap-southeast-1_abc"
     assert settings.signing_keys_url.endswith("/ap-southeast-1_abc/.well-known/jwks.json")
 
 
 def test_unreadable_setting_is_a_named_error() -> None:
-    with pytest.raises(SettingsError, match="OUTBOX_RETENTION_S"):
-        BaseSettings.from_env({"OUTBOX_RETENTION_S": "soon"})
+    with pytest.raises(SettingsError, match="INBOX_RETENTION_S"):
+        BaseSettings.from_env({"INBOX_RETENTION_S": "soon"})
 
 
 def test_masking() -> None:

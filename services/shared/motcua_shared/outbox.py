@@ -31,8 +31,8 @@ def outbox_bodies(events: Iterable[Envelope]) -> list[str]:
     return [event.model_dump_json() for event in events]
 
 
-def new_events(record: DynamoDBRecord) -> list[str]:
-    """Event bodies the record's write added (those of the new image not in the old one)."""
+def new_events(record: DynamoDBRecord) -> list[tuple[str, str]]:
+    """(body, event type) of the events the record's write added (in the new image, not the old)."""
     if record.raw_event.get("eventName") not in {"INSERT", "MODIFY"} or record.dynamodb is None:
         return []
     new = (record.dynamodb.new_image or {}).get(OUTBOX_ATTRIBUTE) or []
@@ -40,7 +40,8 @@ def new_events(record: DynamoDBRecord) -> list[str]:
         return []
     old = (record.dynamodb.old_image or {}).get(OUTBOX_ATTRIBUTE) or []
     seen = {json.loads(body)["id"] for body in old}
-    return [str(body) for body in new if json.loads(body)["id"] not in seen]
+    added = [(str(body), json.loads(body)) for body in new]
+    return [(body, event["type"]) for body, event in added if event["id"] not in seen]
 
 
 def publish_stream_batch(
@@ -63,8 +64,7 @@ def publish_stream_batch(
     sqs = client("sqs")
 
     def handle(record: DynamoDBRecord) -> None:
-        for body in new_events(record):
-            event_type = json.loads(body)["type"]
+        for body, event_type in new_events(record):
             for queue_url in routes.get(event_type, []):
                 sqs.send_message(
                     QueueUrl=queue_url,

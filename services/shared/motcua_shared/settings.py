@@ -61,7 +61,10 @@ class BaseSettings:
     event_routes: dict[str, list[str]] = env_field("EVENT_ROUTES", {})
     # Public address of the portal, used in links people receive.
     public_base_url: str = env_field("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-    outbox_retention_s: int = env_field("OUTBOX_RETENTION_S", 7 * 24 * 3600)
+    # How long a consumer remembers an applied event (its inbox record).
+    inbox_retention_s: int = env_field("INBOX_RETENTION_S", 30 * 24 * 3600)
+    # The event queues' maxReceiveCount (infra/resources.py): the last attempt before the DLQ.
+    max_receive_count: int = env_field("MAX_RECEIVE_COUNT", 5)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:

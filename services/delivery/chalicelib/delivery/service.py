@@ -31,9 +31,7 @@ from motcua_shared.auth import Principal
 from motcua_shared.errors import Conflict
 from motcua_shared.events import Envelope, new_event
 from motcua_shared.events.shipment import ShipmentEvent
-from motcua_shared.logs import get_logger
 
-logger = get_logger("delivery")
 SOURCE = "delivery"
 OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
 

@@ -13,7 +13,6 @@ class DeliverySettings(BaseSettings):
     shipments_table: str = env_field("SHIPMENTS_TABLE")
     shipments_stream_arn: str = env_field("SHIPMENTS_STREAM_ARN", LOCAL_STREAM_ARN)
     events_queue: str = env_field("DELIVERY_EVENTS_QUEUE", "motcua-local-delivery-events")
-    inbox_retention_s: int = env_field("INBOX_RETENTION_S", 30 * 24 * 3600)
     # The public postal service's booking API (secrets from Secrets Manager / SSM in AWS).
     postal_base_url: str = env_field("POSTAL_BASE_URL", "")
     postal_access_token: str = env_field("POSTAL_ACCESS_TOKEN", "")
@@ -24,7 +23,6 @@ class DeliverySettings(BaseSettings):
     desk_name: str = env_field("DESK_NAME", "Bộ phận Một cửa - Sở Y tế tỉnh Khánh Hòa")
     desk_phone: str = env_field("DESK_PHONE", "02583822222")
     desk_address: str = env_field("DESK_ADDRESS", "04 Phan Chu Trinh, Nha Trang, Khánh Hòa")
-    max_receive_count: int = env_field("DELIVERY_MAX_RECEIVE_COUNT", 5)
 
 
 @cache

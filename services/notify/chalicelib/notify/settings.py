@@ -13,7 +13,6 @@ class NotifySettings(BaseSettings):
     notifications_table: str = env_field("NOTIFICATIONS_TABLE")
     notifications_stream_arn: str = env_field("NOTIFICATIONS_STREAM_ARN", LOCAL_STREAM_ARN)
     events_queue: str = env_field("NOTIFY_EVENTS_QUEUE", "motcua-local-notify-events")
-    inbox_retention_s: int = env_field("INBOX_RETENTION_S", 30 * 24 * 3600)
 
 
 @cache

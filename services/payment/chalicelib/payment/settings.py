@@ -13,7 +13,6 @@ class PaymentSettings(BaseSettings):
     payments_table: str = env_field("PAYMENTS_TABLE")
     payments_stream_arn: str = env_field("PAYMENTS_STREAM_ARN", LOCAL_STREAM_ARN)
     events_queue: str = env_field("PAYMENT_EVENTS_QUEUE", "motcua-local-payment-events")
-    inbox_retention_s: int = env_field("INBOX_RETENTION_S", 30 * 24 * 3600)
     # VNPay merchant account (the hash secret comes from Secrets Manager / SSM in AWS).
     vnpay_tmn_code: str = env_field("VNPAY_TMN_CODE", "")
     vnpay_hash_secret: str = env_field("VNPAY_HASH_SECRET", "")
