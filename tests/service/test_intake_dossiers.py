@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -449,6 +450,13 @@ def test_unknown_procedure_on_create_is_404_and_writes_nothing(intake: Client, a
 
 def test_bad_cursor_and_limit_are_400(intake: Client, auth: Auth) -> None:
     assert call(intake, "GET", "/dossiers?cursor=%%%", auth("citizen1"))[0] == 400
+    forged = base64.urlsafe_b64encode(b'{"a": 1}').decode()  # JSON, but not a key of ours
+    assert call(intake, "GET", f"/dossiers?cursor={forged}", auth("citizen1"))[0] == 400
+    assert (
+        call(intake, "GET", f"/dossiers?status=submitted&cursor={forged}", auth("desk1"))[0] == 400
+    )
+    wrong_keys = base64.urlsafe_b64encode(b'{"pk": {"S": "x"}}').decode()  # not this index's key
+    assert call(intake, "GET", f"/dossiers?cursor={wrong_keys}", auth("citizen1"))[0] == 400
     assert call(intake, "GET", "/dossiers?limit=0", auth("citizen1"))[0] == 400
     assert call(intake, "GET", "/dossiers?limit=abc", auth("citizen1"))[0] == 400
 

@@ -292,30 +292,20 @@ class DossierRepository:
     def list_by_owner(
         self, owner_sub: str, limit: int, cursor: str | None
     ) -> tuple[list[Dossier], str | None]:
-        return _page(
-            DossierItem.by_owner.query(
-                owner_sub,
-                scan_index_forward=False,
-                limit=limit,
-                last_evaluated_key=_decode_cursor(cursor),
-            )
+        return self._query_page(
+            DossierItem.by_owner, owner_sub, limit, cursor, scan_index_forward=False
         )
 
     def list_by_status(
         self, status: str, limit: int, cursor: str | None
     ) -> tuple[list[Dossier], str | None]:
-        return _page(
-            DossierItem.by_status.query(
-                status, limit=limit, last_evaluated_key=_decode_cursor(cursor)
-            )
-        )
+        return self._query_page(DossierItem.by_status, status, limit, cursor)
 
     def _query_page(
         self, index: Any, key: str, limit: int, cursor: str | None, **kwargs: Any
     ) -> tuple[list[Dossier], str | None]:
-        return _page(
-            index.query(key, limit=limit, last_evaluated_key=_decode_cursor(cursor), **kwargs)
-        )
+        start = _decode_cursor(cursor, {"pk", "sk", *type(index).Meta.attributes})
+        return _page(index.query(key, limit=limit, last_evaluated_key=start, **kwargs))
 
     def desk_queue(self, limit: int, cursor: str | None) -> tuple[list[Dossier], str | None]:
         """Submitted dossiers, oldest first."""
@@ -395,18 +385,31 @@ def _page(result: Any) -> tuple[list[Dossier], str | None]:
     return dossiers, cursor
 
 
-def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def _decode_cursor(cursor: str | None, key_names: set[str]) -> dict[str, Any] | None:
+    """The start key a cursor stands for; it must be a key of the index being listed."""
     if not cursor:
         return None
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except ValueError:
         value = None
-    if not isinstance(value, dict):
-        raise ValidationFailed(
-            "The cursor is not valid.", "Con trỏ phân trang không hợp lệ.", field="cursor"
+    # A key of this index: exactly its attribute names, each {"S": string}.
+    if (
+        not isinstance(value, dict)
+        or set(value) != key_names
+        or not all(
+            isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str)
+            for v in value.values()
         )
+    ):
+        raise _bad_cursor()
     return value
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        "The cursor is not valid.", "Con trỏ phân trang không hợp lệ.", field="cursor"
+    )
 
 
 def stats_views(
