@@ -95,11 +95,23 @@ class UserPool:
 
 
 @dataclass(frozen=True)
+class Messaging:
+    """Who e-mails and SMS come from: the SES identity (verified before sending) and the SMS
+    sender id (the brandname registered with the carriers)."""
+
+    email_sender: str = "no-reply@motcua.example.vn"
+    sms_sender_id: str = "SOYTE"
+    # the providers whose delivery receipts notify accepts (a shared secret each)
+    receipt_providers: tuple[str, ...] = ("ses", "sns")
+
+
+@dataclass(frozen=True)
 class Resources:
     tables: tuple[Table, ...]
     queues: tuple[Queue, ...]
     buckets: tuple[Bucket, ...]
     user_pool: UserPool
+    messaging: Messaging
     # event type -> the services whose queue receives it
     routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -184,7 +196,18 @@ RESOURCES = Resources(
                 Index("by_item_code", "item_code"),
             ),
         ),
-        Table(logical_name="notifications", owner="notify", env_var="NOTIFICATIONS_TABLE"),
+        Table(
+            logical_name="notifications",
+            owner="notify",
+            env_var="NOTIFICATIONS_TABLE",
+            indexes=(
+                Index("by_dossier", "dossier_id", "created_at"),
+                # the provider's message id, for delivery receipts
+                Index("by_message", "provider_message_id"),
+                # sparse: only notifications waiting for a retry or stuck while sending
+                Index("by_pending", "pending", "pending_until"),
+            ),
+        ),
     ),
     queues=tuple(Queue(consumer=service) for service in SERVICES),
     buckets=(
@@ -192,5 +215,6 @@ RESOURCES = Resources(
         Bucket(logical_name="results", env_var="RESULTS_BUCKET"),
     ),
     user_pool=UserPool(),
+    messaging=Messaging(),
     routes=ROUTES,
 )

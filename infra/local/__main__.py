@@ -143,6 +143,10 @@ def main() -> int:
             "POSTAL_BASE_URL": f"http://{host}:{postal_port}",
             "POSTAL_ACCESS_TOKEN": secrets.token_hex(16),
             "POSTAL_CALLBACK_SECRET": secrets.token_hex(16),
+            # fresh per run, like the others: whoever forwards receipts reads stack.json
+            "NOTIFY_RECEIPT_SECRETS": json.dumps(
+                {p: secrets.token_hex(16) for p in RESOURCES.messaging.receipt_providers}
+            ),
         }
     )
     started: list[subprocess.Popen[bytes]] = []
@@ -270,9 +274,11 @@ def serve(
             "access_token": os.environ["POSTAL_ACCESS_TOKEN"],
             "base_url": os.environ["POSTAL_BASE_URL"],
         },
+        "notify": {"receipt_secrets": json.loads(os.environ["NOTIFY_RECEIPT_SECRETS"])},
         "apis": {service: f"{gateway_url}/{service}" for service in SERVICES},
         "demo_users": [
-            {"username": u, "password": DEMO_PASSWORD, "group": g} for u, g, _ in DEMO_USERS
+            {"username": u.username, "password": DEMO_PASSWORD, "group": u.group}
+            for u in DEMO_USERS
         ],
     }
     state_file = state_dir / "stack.json"
@@ -287,7 +293,8 @@ def serve(
         + f"  Post office:    {state['postal']['base_url']}\n"
         + f"  Local AWS:      {endpoint}  (sent SMS/e-mail: {endpoint}/moto-api/data.json)\n"
         f"  Stack details:  {state_file}\n"
-        f"  Demo accounts:  {', '.join(u for u, _, _ in DEMO_USERS)} (password {DEMO_PASSWORD})\n"
+        f"  Demo accounts:  {', '.join(u.username for u in DEMO_USERS)}"
+        f" (password {DEMO_PASSWORD})\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )

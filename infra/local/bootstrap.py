@@ -11,15 +11,27 @@ from infra.resources import RESOURCES, Resources, Table
 
 # Demo accounts of the local stack (README lists them): at least one per group.
 DEMO_PASSWORD = "Motcua@2026"
-DEMO_USERS: tuple[tuple[str, str, str], ...] = (
-    # username, group, e-mail
-    ("citizen1", "citizen", "citizen1@example.vn"),
-    ("citizen2", "citizen", "citizen2@example.vn"),
-    ("desk1", "desk_officer", "desk1@example.vn"),
-    ("officer1", "processing_officer", "officer1@example.vn"),
-    ("leader1", "leader", "leader1@example.vn"),
-    ("postal1", "postal_agent", "postal1@example.vn"),
-    ("admin1", "admin", "admin1@example.vn"),
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    group: str
+    name: str
+    email: str
+    phone: str
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("citizen1", "citizen", "Nguyễn Thị Hồng Nhung", "citizen1@example.vn", "+84912000001"),
+    DemoUser("citizen2", "citizen", "Trần Văn Bình", "citizen2@example.vn", "+84912000002"),
+    DemoUser("desk1", "desk_officer", "Lê Thị Thu Hà", "desk1@example.vn", "+84912000003"),
+    DemoUser(
+        "officer1", "processing_officer", "Phạm Minh Tuấn", "officer1@example.vn", "+84912000004"
+    ),
+    DemoUser("leader1", "leader", "Võ Thanh Sơn", "leader1@example.vn", "+84912000005"),
+    DemoUser("postal1", "postal_agent", "Đặng Văn Nam", "postal1@example.vn", "+84912000006"),
+    DemoUser("admin1", "admin", "Hoàng Quốc Việt", "admin1@example.vn", "+84912000007"),
 )
 
 
@@ -53,6 +65,8 @@ class Stack:
             "USER_POOL_CLIENT_ID": self.user_pool_client_id,
             "EVENT_ROUTES": json.dumps(self.event_routes(resources)),
             "MAX_RECEIVE_COUNT": str(_max_receive_count(resources)),
+            "NOTIFY_EMAIL_SENDER": resources.messaging.email_sender,
+            "NOTIFY_SMS_SENDER_ID": resources.messaging.sms_sender_id,
         }
         for table in resources.tables:
             env[table.env_var] = self.tables[table.logical_name]
@@ -194,24 +208,29 @@ def create_all(
     for group in pool.groups:
         cognito.create_group(GroupName=group, UserPoolId=stack.user_pool_id)
     if seed_users:
-        for username, group, email in DEMO_USERS:
-            create_user(cognito, stack.user_pool_id, username, DEMO_PASSWORD, group, email)
+        for user in DEMO_USERS:
+            create_user(cognito, stack.user_pool_id, user, DEMO_PASSWORD)
+
+    # SES sends only from a verified identity (moto checks it too).
+    session.client("ses").verify_email_identity(EmailAddress=resources.messaging.email_sender)
     return stack
 
 
-def create_user(
-    cognito: Any, pool_id: str, username: str, password: str, group: str, email: str
-) -> None:
+def create_user(cognito: Any, pool_id: str, user: DemoUser, password: str) -> None:
     cognito.admin_create_user(
         UserPoolId=pool_id,
-        Username=username,
+        Username=user.username,
         UserAttributes=[
-            {"Name": "email", "Value": email},
+            {"Name": "name", "Value": user.name},
+            {"Name": "email", "Value": user.email},
             {"Name": "email_verified", "Value": "true"},
+            {"Name": "phone_number", "Value": user.phone},
         ],
         MessageAction="SUPPRESS",
     )
     cognito.admin_set_user_password(
-        UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+        UserPoolId=pool_id, Username=user.username, Password=password, Permanent=True
     )
-    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+    cognito.admin_add_user_to_group(
+        UserPoolId=pool_id, Username=user.username, GroupName=user.group
+    )

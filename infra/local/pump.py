@@ -154,8 +154,10 @@ class QueuePoller(Poller):
         batch_size: int = 10,
         region: str = "ap-southeast-1",
         idle_s: float = 0.2,
+        wait_s: int = 1,
     ) -> None:
         super().__init__(f"queue:{queue_url.rsplit('/', 1)[-1]}", handler, idle_s)
+        self.wait_s = wait_s  # SQS long polling
         self.sqs = sqs
         self.queue_url = queue_url
         self.queue_arn = queue_arn
@@ -166,7 +168,7 @@ class QueuePoller(Poller):
         messages = self.sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=self.batch_size,
-            WaitTimeSeconds=1,
+            WaitTimeSeconds=self.wait_s,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])

@@ -1,35 +1,126 @@
-"""notify: tells people about every step that concerns them (for now: records what it hears)."""
+"""notify: tells every person about every step that concerns them, by SMS and e-mail, once."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from chalice import Chalice
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.notify.directory import CognitoDirectory
+from chalicelib.notify.domain.model import Channel, Notification, RetryPolicy
+from chalicelib.notify.domain.templates import default_catalog
+from chalicelib.notify.providers.ses import SesEmail
+from chalicelib.notify.providers.sns import SnsSms
+from chalicelib.notify.receipts import SIGNATURE_HEADER
+from chalicelib.notify.service import NotifyService
 from chalicelib.notify.settings import get_settings
-from chalicelib.notify.storage import NotifyInbox
-from motcua_shared.api import Api
-from motcua_shared.events import Envelope
+from chalicelib.notify.storage import (
+    DossierFactsRepository,
+    NotificationRepository,
+    PreferenceRepository,
+)
+from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
-from motcua_shared.logs import get_logger
+from motcua_shared.masking import mask_email, mask_phone
 from motcua_shared.outbox import publish_stream_batch
+from motcua_shared.timeutil import to_iso
 
 app = Chalice(app_name="motcua-notify")
 api = Api(app, title="motcua notify", settings=get_settings)
 settings = get_settings()
-logger = get_logger("notify")
+
+policy = RetryPolicy(max_attempts=settings.max_attempts, base_delay_s=settings.retry_base_delay_s)
+service = NotifyService(
+    notifications=NotificationRepository(policy, settings.notification_retention_s),
+    preferences=PreferenceRepository(),
+    dossiers=DossierFactsRepository(),
+    directory=CognitoDirectory(settings.user_pool_id, settings.directory_cache_s),
+    providers={
+        Channel.EMAIL: SesEmail(settings.email_sender_address, settings.email_sender_name),
+        Channel.SMS: SnsSms(settings.sms_sender_id),
+    },
+    catalog=default_catalog(),
+    policy=policy,
+    base_url=settings.public_base_url,
+    receipt_secrets=settings.receipt_secrets,
+    inbox_retention_s=settings.inbox_retention_s,
+)
 
 
-def receive(envelope: Envelope, data: BaseModel) -> None:
-    """Record the event once; sending SMS and e-mail builds on this record."""
-    if NotifyInbox.of(envelope, settings.inbox_retention_s).save_once():
-        logger.info("event received", extra={"event_type": envelope.type, "event_id": envelope.id})
+class PreferencesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channels: Annotated[list[Literal["email", "sms"]], Field(min_length=1, max_length=2)]
+
+
+def notification_view(n: Notification) -> dict[str, Any]:
+    masked = mask_phone(n.recipient) if n.channel is Channel.SMS else mask_email(n.recipient)
+    return {
+        "id": n.id,
+        "event_type": n.event_type,
+        "template_id": n.template_id,
+        "channel": str(n.channel),
+        "audience": n.audience,
+        "recipient": masked,
+        "subject": n.subject,
+        "status": str(n.status),
+        "attempts": n.attempts,
+        "fragments": n.fragments,
+        "failure_reason": n.failure_reason,
+        "created_at": to_iso(n.created_at),
+        "sent_at": to_iso(n.sent_at) if n.sent_at else None,
+        "updated_at": to_iso(n.updated_at),
+    }
+
+
+@api.route(
+    "/notifications",
+    summary="What was sent about a dossier: when, on which channel, its status (masked recipients)",
+    roles=SIGNED_IN,
+    query=("dossier_id",),
+)
+def list_notifications(request: ApiRequest[Any]) -> dict[str, Any]:
+    items = service.for_dossier(request.user, request.query.get("dossier_id", ""))
+    return {"items": [notification_view(n) for n in items]}
+
+
+@api.route("/preferences", summary="The channels I am told on (SMS, e-mail, both)", roles=SIGNED_IN)
+def get_preferences(request: ApiRequest[Any]) -> dict[str, Any]:
+    return {"channels": service.channels(request.user)}
+
+
+@api.route(
+    "/preferences",
+    methods=["PUT"],
+    body=PreferencesIn,
+    roles=SIGNED_IN,
+    summary="Choose the channels I am told on",
+)
+def put_preferences(request: ApiRequest[PreferencesIn]) -> dict[str, Any]:
+    return {"channels": service.choose_channels(request.user, list(request.body.channels))}
+
+
+@api.route(
+    "/receipts/{provider}",
+    methods=["POST"],
+    roles=PUBLIC,
+    summary="A provider's delivery receipt, signed with X-Motcua-Signature (ses, sns)",
+)
+def post_receipt(request: ApiRequest[Any]) -> dict[str, Any]:
+    changed = service.receipt(
+        request.path["provider"], request.raw_body, request.headers.get(SIGNATURE_HEADER)
+    )
+    return {"changed": changed}
 
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), receive, settings.max_receive_count)
+    return consume_sqs_batch(event.to_dict(), service.apply_event, settings.max_receive_count)
+
+
+@app.schedule("rate(1 minute)")
+def retry_notifications(event: Any) -> dict[str, int]:
+    return service.retry_due()
 
 
 @app.on_dynamodb_record(stream_arn=settings.notifications_stream_arn, batch_size=100)

@@ -6,6 +6,7 @@ by creating their own dossiers.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -26,6 +27,7 @@ from sandboxes.vnpay.server import VnpaySandbox, start_in_thread
 from tests.conftest import STAGE
 
 VNPAY_SECRET = "SERVICE-TEST-SECRET-0123456789"
+RECEIPT_SECRETS = {"ses": "SERVICE-TEST-SES-RECEIPTS", "sns": "SERVICE-TEST-SNS-RECEIPTS"}
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +84,7 @@ def aws(vnpay: VnpaySandbox, postal: PostalSandbox) -> Iterator[Stack]:
         session = boto3.session.Session(region_name="ap-southeast-1")
         stack = create_all(session, STAGE)
         os.environ.update(stack.environment())
+        os.environ["NOTIFY_RECEIPT_SECRETS"] = json.dumps(RECEIPT_SECRETS)
         yield stack
 
 
@@ -147,6 +150,7 @@ class Pump:
                 self.stack.queue_urls[service],
                 self.stack.queue_arns[service],
                 app.handler_map[source.name],
+                wait_s=0,  # in-process: nothing arrives while the test waits
             )
         return self.pollers[key]
 

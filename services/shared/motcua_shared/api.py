@@ -61,6 +61,8 @@ class ApiRequest(Generic[B]):
     path: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
     source_ip: str = "127.0.0.1"
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
+    raw_body: bytes = b""  # as received, for signatures computed over the exact bytes
 
     @property
     def user(self) -> Principal:
@@ -209,6 +211,8 @@ class Api:
             path=path,
             query=dict(current.query_params or {}),
             source_ip=str(current.context.get("identity", {}).get("sourceIp") or "127.0.0.1"),
+            headers={k.lower(): v for k, v in (current.headers or {}).items()},
+            raw_body=_raw_bytes(current.raw_body),
         )
 
     def openapi(self) -> dict[str, Any]:
@@ -223,6 +227,14 @@ class Api:
 # ("malformed_json") instead of Chalice's own 415 message.
 _CONTENT_TYPES = ["*/*"]
 _JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def _raw_bytes(raw: str | bytes | None) -> bytes:
+    if raw is None:
+        return b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    return raw.encode() if isinstance(raw, str) else bytes(raw)
 
 
 def _json_body(raw: str | bytes | None) -> Any:

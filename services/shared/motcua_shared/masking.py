@@ -22,6 +22,14 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
+def mask_email(value: str) -> str:
+    """Keep the first character and the domain: ``nhung@example.vn`` → ``n***@example.vn``."""
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return mask_phone(value)
+    return f"{local[:1]}***@{domain}"
+
+
 def mask_text(text: str) -> str:
     """Mask every phone number, ID number and e-mail address found in free text."""
     text = _PHONE.sub(lambda m: mask_phone(m.group(0)), text)

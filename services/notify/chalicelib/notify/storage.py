@@ -1,11 +1,192 @@
-"""Notify's table: its own records and the inbox of the events it applied; the events it
-announces travel in the outbox attribute of the items that change."""
+"""Notify's table: notifications (``NOTIFICATION#<id>``), citizens' channel preferences
+(``PREFERENCES#<sub>``), what notify knows of each dossier (``DOSSIER#<id>``, from intake's events)
+and the inbox of the events handled to the end."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.notify.domain.model import Notification, RetryPolicy, Status
+from chalicelib.notify.domain.values import DossierFacts
 from chalicelib.notify.settings import get_settings
-from motcua_shared.inbox import inbox_model
+from motcua_shared.inbox import INBOX_PREFIX, INBOX_SORT_KEY, inbox_model
+from motcua_shared.timeutil import to_iso
+from motcua_shared.versioning import save_versioned
 
 _settings = get_settings()
 
 NotifyInbox = inbox_model(_settings.notifications_table, _settings.region)
+
+
+class _Meta:
+    table_name = _settings.notifications_table
+    region = _settings.region
+
+
+class DossierIndex(GlobalSecondaryIndex["NotificationItem"]):
+    class Meta:
+        index_name = "by_dossier"
+        projection = AllProjection()
+
+    dossier_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class MessageIndex(GlobalSecondaryIndex["NotificationItem"]):
+    class Meta:
+        index_name = "by_message"
+        projection = AllProjection()
+
+    provider_message_id = UnicodeAttribute(hash_key=True)
+
+
+class PendingIndex(GlobalSecondaryIndex["NotificationItem"]):
+    class Meta:
+        index_name = "by_pending"
+        projection = KeysOnlyProjection()
+
+    pending = UnicodeAttribute(hash_key=True)
+    pending_until = UnicodeAttribute(range_key=True)
+
+
+class NotificationItem(Model):
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    dossier_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    provider_message_id = UnicodeAttribute(null=True)
+    pending = UnicodeAttribute(null=True)
+    pending_until = UnicodeAttribute(null=True)
+    doc = JSONAttribute()
+    expires_at = NumberAttribute()
+    version = VersionAttribute()
+
+    by_dossier = DossierIndex()
+    by_message = MessageIndex()
+    by_pending = PendingIndex()
+
+
+class DocumentItem(Model):
+    """Preferences and dossier facts: a document under a key."""
+
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    doc = JSONAttribute()
+
+
+def _key(notification_id: str) -> tuple[str, str]:
+    return f"NOTIFICATION#{notification_id}", "NOTIFICATION"
+
+
+class NotificationRepository:
+    def __init__(self, policy: RetryPolicy, retention_s: int) -> None:
+        self.policy = policy
+        self.retention_s = retention_s
+
+    def _item(self, n: Notification) -> NotificationItem:
+        pk, sk = _key(n.id)
+        pending_until = n.pending_until(self.policy)
+        return NotificationItem(
+            pk=pk,
+            sk=sk,
+            dossier_id=n.dossier_id,
+            created_at=to_iso(n.created_at),
+            event_type=n.event_type,
+            provider_message_id=n.provider_message_id,
+            pending=str(n.status) if pending_until else None,
+            pending_until=to_iso(pending_until) if pending_until else None,
+            doc=n.to_document(),
+            expires_at=int(n.created_at.timestamp()) + self.retention_s,
+        )
+
+    @staticmethod
+    def _notification(item: NotificationItem) -> Notification:
+        return Notification.from_document(dict(item.doc), item.version)
+
+    def get(self, notification_id: str) -> Notification | None:
+        try:
+            return self._notification(NotificationItem.get(*_key(notification_id)))
+        except DoesNotExist:
+            return None
+
+    def add(self, n: Notification) -> Notification:
+        """Store a new notification, or answer the one stored before (a repeated event)."""
+        item = self._item(n)
+        try:
+            item.save(condition=NotificationItem.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            stored = self.get(n.id)
+            assert stored is not None
+            return stored
+        n.version = int(item.version)
+        return n
+
+    def save(self, n: Notification) -> None:
+        """Write a change if nobody changed it since it was read (else :class:`Conflict`)."""
+        n.version = save_versioned(self._item(n), n.version)
+
+    def for_dossier(self, dossier_id: str) -> list[Notification]:
+        return [self._notification(i) for i in NotificationItem.by_dossier.query(dossier_id)]
+
+    def by_message_id(self, message_id: str) -> Notification | None:
+        if not 1 <= len(message_id) <= 200:
+            return None
+        for item in NotificationItem.by_message.query(message_id, limit=1):
+            return self._notification(item)
+        return None
+
+    def pending(self, status: Status, until: datetime, limit: int) -> Iterator[Notification]:
+        """Notifications in ``status`` whose waiting ended by ``until`` (read fresh)."""
+        keys = NotificationItem.by_pending.query(
+            str(status), NotificationItem.pending_until <= to_iso(until), limit=limit
+        )
+        for key in keys:
+            notification = self.get(key.pk.split("#", 1)[1])
+            if notification is not None and notification.status is status:
+                yield notification
+
+
+class PreferenceRepository:
+    def get(self, sub: str) -> dict[str, Any] | None:
+        try:
+            return dict(DocumentItem.get(f"PREFERENCES#{sub}", "PREFERENCES").doc)
+        except DoesNotExist:
+            return None
+
+    def save(self, sub: str, doc: dict[str, Any]) -> None:
+        DocumentItem(pk=f"PREFERENCES#{sub}", sk="PREFERENCES", doc=doc).save()
+
+
+class DossierFactsRepository:
+    def get(self, dossier_id: str) -> DossierFacts | None:
+        try:
+            item = DocumentItem.get(f"DOSSIER#{dossier_id}", "DOSSIER")
+        except DoesNotExist:
+            return None
+        return DossierFacts.from_document(dict(item.doc))
+
+    def save(self, facts: DossierFacts) -> None:
+        DocumentItem(pk=f"DOSSIER#{facts.dossier_id}", sk="DOSSIER", doc=facts.to_document()).save()
+
+
+def handled(event_id: str) -> bool:
+    """Whether the event was handled to the end before (its inbox record exists)."""
+    try:
+        NotifyInbox.get(INBOX_PREFIX + event_id, INBOX_SORT_KEY)
+    except DoesNotExist:
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""The providers that carry messages: one module per backend, one base class for all."""

@@ -1,0 +1,280 @@
+"""Notify's use cases: turn events into notifications and send each exactly once, retry the
+temporary failures, apply delivery receipts, answer preferences and the list of what was sent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from chalicelib.notify.directory import CognitoDirectory, StaffMember
+from chalicelib.notify.domain import audiences
+from chalicelib.notify.domain.compose import EventRef, Person, compose
+from chalicelib.notify.domain.model import (
+    Notification,
+    ReceiptOutcome,
+    RetryPolicy,
+    Status,
+)
+from chalicelib.notify.domain.preferences import channels_of, ordered
+from chalicelib.notify.domain.templates import TemplateCatalog
+from chalicelib.notify.domain.values import DossierFacts, event_values
+from chalicelib.notify.errors import (
+    BadReceiptSignature,
+    DossierNotVisible,
+    FactsNotYetKnown,
+    MalformedReceipt,
+    UnknownMessage,
+    UnknownProvider,
+)
+from chalicelib.notify.providers.base import (
+    InvalidReceipt,
+    PermanentProviderError,
+    Provider,
+    TemporaryProviderError,
+)
+from chalicelib.notify.receipts import verify
+from chalicelib.notify.storage import (
+    DossierFactsRepository,
+    NotificationRepository,
+    NotifyInbox,
+    PreferenceRepository,
+    handled,
+)
+from motcua_shared import links, timeutil
+from motcua_shared.auth import Principal
+from motcua_shared.errors import Conflict
+from motcua_shared.events import Envelope
+from motcua_shared.logs import get_logger
+
+OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
+SWEEP_LIMIT = 100
+
+logger = get_logger("notify")
+
+
+class NotifyService:
+    def __init__(
+        self,
+        *,
+        notifications: NotificationRepository,
+        preferences: PreferenceRepository,
+        dossiers: DossierFactsRepository,
+        directory: CognitoDirectory,
+        providers: Mapping[str, Provider],  # by channel
+        catalog: TemplateCatalog,
+        policy: RetryPolicy,
+        base_url: str,
+        receipt_secrets: Mapping[str, str],
+        inbox_retention_s: int,
+        clock: Callable[[], datetime] = timeutil.now,
+    ) -> None:
+        self.notifications = notifications
+        self.preferences = preferences
+        self.dossiers = dossiers
+        self.directory = directory
+        self.providers = dict(providers)
+        self.catalog = catalog
+        self.policy = policy
+        self.base_url = base_url
+        self.receipt_secrets = dict(receipt_secrets)
+        self.inbox_retention_s = inbox_retention_s
+        self.clock = clock
+
+    # -- events --------------------------------------------------------------------------------
+    def apply_event(self, envelope: Envelope, data: BaseModel) -> None:
+        """Plan the event's notifications, store each once, send those not sent yet. Safe to
+        repeat at any point: a repeated event finds its notifications and sends nothing twice."""
+        if handled(envelope.id):
+            return
+        facts = self._facts(envelope, data)
+        for notification in self.plan(envelope, data, facts):
+            stored = self.notifications.add(notification)
+            if stored.status is Status.CREATED:
+                self.send(stored)
+        NotifyInbox.of(envelope, self.inbox_retention_s).save_once()
+
+    def _facts(self, envelope: Envelope, data: Any) -> DossierFacts:
+        known = self.dossiers.get(envelope.dossier_id)
+        if hasattr(data, "applicant"):  # a dossier event: the freshest facts
+            facts = DossierFacts.from_event(data)
+            if known is not None and facts.code is None and known.code:
+                facts = DossierFacts(**{**facts.to_document(), "code": known.code})
+            if facts != known:
+                self.dossiers.save(facts)
+            return facts
+        if known is not None:
+            return known
+        if envelope.type.startswith("shipment."):
+            return DossierFacts(
+                dossier_id=data.dossier_id,
+                code=data.dossier_code,
+                applicant_name=data.receiver_name,
+                applicant_phone=data.receiver_phone,
+                applicant_email=data.receiver_email,
+            )
+        raise FactsNotYetKnown(f"{envelope.type} for dossier {envelope.dossier_id}")
+
+    def plan(self, envelope: Envelope, data: Any, facts: DossierFacts) -> list[Notification]:
+        """Every notification the event causes, once per (channel, recipient)."""
+        event = EventRef(envelope.id, envelope.type, envelope.dossier_id)
+        values = event_values(envelope.type, data, facts, self._assignee(data))
+        at = self.clock()
+        planned: dict[str, Notification] = {}
+        people: dict[str, list[Person]] = {}
+        for template in self.catalog.for_event(envelope.type):
+            if template.audience not in people:
+                requests = audiences.requests_for(envelope.type, template.audience, data)
+                people[template.audience] = self._people(requests, facts)
+            for person in people[template.audience]:
+                notification = compose(event, template, person, values, at)
+                if notification is not None and notification.id not in planned:
+                    planned[notification.id] = notification
+        return list(planned.values())
+
+    def _assignee(self, data: Any) -> str | None:
+        if not hasattr(data, "step"):
+            return None
+        officer = self.directory.user(data.officer) if data.officer else None
+        names = [n for n in (data.unit, officer.name if officer else data.officer) if n]
+        return " – ".join(names) or None
+
+    def _people(self, requests: list[audiences.Request], facts: DossierFacts) -> list[Person]:
+        staff: dict[str, StaffMember] = {}
+        people: list[Person] = []
+        for request in requests:
+            if isinstance(request, audiences.Applicant):
+                people.append(
+                    Person(
+                        name=facts.applicant_name,
+                        sub=facts.owner_sub,
+                        phone=facts.applicant_phone,
+                        email=facts.applicant_email,
+                        channels=self._channels(facts.owner_sub),
+                        link=links.citizen_dossier(self.base_url, facts.dossier_id),
+                    )
+                )
+            elif isinstance(request, audiences.Group):
+                staff.update({m.username: m for m in self.directory.group(request.name)})
+            else:
+                member = self.directory.user(request.username)
+                if member is not None:
+                    staff[member.username] = member
+        for member in staff.values():
+            people.append(
+                Person(
+                    name=member.name,
+                    sub=member.sub,
+                    phone=member.phone,
+                    email=member.email,
+                    channels=self._channels(member.sub),
+                    link=links.officer_dossier(self.base_url, facts.dossier_id),
+                )
+            )
+        return people
+
+    def _channels(self, sub: str | None) -> Any:
+        return channels_of(self.preferences.get(sub) if sub else None)
+
+    # -- sending -------------------------------------------------------------------------------
+    def send(self, notification: Notification) -> Notification:
+        """One attempt, claimed first: whoever loses the claim sends nothing."""
+        if not notification.is_due(self.clock()):
+            return notification
+        notification.claim(self.clock())
+        try:
+            self.notifications.save(notification)
+        except Conflict:
+            return notification
+        provider = self.providers[notification.channel]
+        try:
+            message_id = provider.send(notification)
+        except TemporaryProviderError as exc:
+            notification.mark_temporary_failure(exc.reason, self.clock(), self.policy)
+        except PermanentProviderError as exc:
+            notification.mark_permanent_failure(exc.reason, self.clock())
+        else:
+            notification.mark_sent(provider.name, message_id, self.clock())
+        # If this write is lost the notification stays "sending": never sent again (the sweep
+        # ends it as technical-failure) rather than sent twice.
+        self.notifications.save(notification)
+        logger.info(
+            "notification attempt",
+            extra={
+                "notification_id": notification.id,
+                "template_id": notification.template_id,
+                "status": str(notification.status),
+                "attempts": notification.attempts,
+                "failure_reason": notification.failure_reason,
+            },
+        )
+        return notification
+
+    def retry_due(self, limit: int = SWEEP_LIMIT) -> dict[str, int]:
+        """Send the temporary failures whose backoff is over; end the stale ``sending`` ones."""
+        at = self.clock()
+        retried = ended = 0
+        for notification in self.notifications.pending(Status.TEMPORARY_FAILURE, at, limit):
+            self.send(notification)
+            retried += 1
+        for notification in self.notifications.pending(Status.SENDING, at, limit):
+            notification.mark_outcome_unknown(at)
+            try:
+                self.notifications.save(notification)
+            except Conflict:
+                continue
+            ended += 1
+            logger.warning(
+                "notification outcome unknown",
+                extra={"notification_id": notification.id, "template_id": notification.template_id},
+            )
+        return {"retried": retried, "ended": ended}
+
+    # -- receipts ------------------------------------------------------------------------------
+    def receipt(self, provider_name: str, raw_body: bytes, signature: str | None) -> bool:
+        """Apply a signed delivery receipt; True if it changed the notification."""
+        provider = next((p for p in self.providers.values() if p.name == provider_name), None)
+        secret = self.receipt_secrets.get(provider_name, "")
+        if provider is None or not secret:
+            raise UnknownProvider()
+        if not verify(secret, raw_body, signature):
+            raise BadReceiptSignature()
+        try:
+            receipt = provider.read_receipt(json.loads(raw_body))
+        except (UnicodeDecodeError, json.JSONDecodeError, InvalidReceipt) as exc:
+            raise MalformedReceipt(detail=str(exc)) from None
+        for _ in range(3):  # a concurrent receipt for the same message: read again
+            notification = self.notifications.by_message_id(receipt.message_id)
+            if notification is None:
+                raise UnknownMessage()
+            if receipt.outcome is None or not notification.apply_receipt(
+                ReceiptOutcome(receipt.outcome), self.clock()
+            ):
+                return False
+            try:
+                self.notifications.save(notification)
+            except Conflict:
+                continue
+            return True
+        return False
+
+    # -- people's views ------------------------------------------------------------------------
+    def for_dossier(self, principal: Principal, dossier_id: str) -> list[Notification]:
+        if not principal.has_any(OFFICERS):
+            facts = self.dossiers.get(dossier_id) if 1 <= len(dossier_id) <= 64 else None
+            if facts is None or facts.owner_sub != principal.sub:
+                raise DossierNotVisible()
+        return sorted(self.notifications.for_dossier(dossier_id), key=lambda n: n.created_at)
+
+    def channels(self, principal: Principal) -> list[str]:
+        return ordered(channels_of(self.preferences.get(principal.sub)))
+
+    def choose_channels(self, principal: Principal, channels: list[str]) -> list[str]:
+        chosen = ordered(channels_of({"channels": channels}))
+        self.preferences.save(
+            principal.sub, {"channels": chosen, "updated_at": timeutil.to_iso(self.clock())}
+        )
+        return chosen
