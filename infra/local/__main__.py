@@ -215,6 +215,8 @@ def serve(
 
     # Scheduled functions run this often locally (their AWS rate is in each app).
     schedule_interval_s = float(os.environ.get("MOTCUA_SCHEDULE_INTERVAL_S", "60"))
+    # Lambda runs several instances of a queue's consumer at once; so does the local pump.
+    queue_concurrency = max(1, int(os.environ.get("MOTCUA_QUEUE_CONCURRENCY", "3")))
 
     apps = {service: load_app(service).app for service in SERVICES}
     pump = EventPump()
@@ -233,16 +235,18 @@ def serve(
             elif hasattr(source, "schedule_expression"):
                 pump.add(SchedulePoller(f"{service}-{source.name}", handler, schedule_interval_s))
             elif hasattr(source, "queue"):
-                pump.add(
-                    QueuePoller(
-                        sqs,
-                        stack.queue_urls[service],
-                        stack.queue_arns[service],
-                        handler,
-                        min(source.batch_size, queue.batch_size),
-                        stack.region,
+                for worker in range(queue_concurrency):
+                    pump.add(
+                        QueuePoller(
+                            sqs,
+                            stack.queue_urls[service],
+                            stack.queue_arns[service],
+                            handler,
+                            min(source.batch_size, queue.batch_size),
+                            stack.region,
+                            worker=worker,
+                        )
                     )
-                )
     web_config = {
         "region": stack.region,
         "user_pool_id": stack.user_pool_id,

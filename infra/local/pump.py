@@ -155,8 +155,10 @@ class QueuePoller(Poller):
         region: str = "ap-southeast-1",
         idle_s: float = 0.2,
         wait_s: int = 1,
+        worker: int = 0,
     ) -> None:
-        super().__init__(f"queue:{queue_url.rsplit('/', 1)[-1]}", handler, idle_s)
+        name = f"queue:{queue_url.rsplit('/', 1)[-1]}" + (f"#{worker}" if worker else "")
+        super().__init__(name, handler, idle_s)
         self.wait_s = wait_s  # SQS long polling
         self.sqs = sqs
         self.queue_url = queue_url

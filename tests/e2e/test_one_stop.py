@@ -40,6 +40,7 @@ class Journey:
         procedure: str = "MYPHAM-01",
         delivery: str = "in_person",
         address: str | None = None,
+        applicant: dict[str, Any] | None = None,
     ):
         self.stack = stack
         response = stack.call(
@@ -48,7 +49,7 @@ class Journey:
             "citizen1",
             {
                 "procedure_code": procedure,
-                "applicant": APPLICANT,
+                "applicant": applicant or APPLICANT,
                 "request_content": "Đề nghị giải quyết thủ tục",
                 "delivery_method": delivery,
                 "delivery_address": address,
@@ -118,14 +119,19 @@ class Journey:
 def notify_received(
     stack: RunningStack, dossier_id: str, event_type: str, timeout_s: float = 30
 ) -> int:
-    """How many times notify recorded ``event_type`` for the dossier (waiting for it to arrive)."""
+    """How many times notify handled ``event_type`` for the dossier to the end (its inbox
+    records), waiting for it to arrive."""
     dynamodb = stack.aws("dynamodb")
     deadline = time.monotonic() + timeout_s
     while True:
         items = dynamodb.scan(
             TableName=stack.state["tables"]["notifications"],
-            FilterExpression="dossier_id = :d AND event_type = :t",
-            ExpressionAttributeValues={":d": {"S": dossier_id}, ":t": {"S": event_type}},
+            FilterExpression="begins_with(pk, :inbox) AND dossier_id = :d AND event_type = :t",
+            ExpressionAttributeValues={
+                ":inbox": {"S": "INBOX#"},
+                ":d": {"S": dossier_id},
+                ":t": {"S": event_type},
+            },
         )["Items"]
         if items or time.monotonic() > deadline:
             return len(items)

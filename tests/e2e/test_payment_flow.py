@@ -65,8 +65,8 @@ def ipn(stack: RunningStack, params: dict[str, str]) -> str:
     return str(response.json()["RspCode"])
 
 
-def test_paying_through_the_sandbox_pages(stack: RunningStack) -> None:
-    journey = owed_dossier(stack)
+def pay_through_sandbox(stack: RunningStack, journey: Journey) -> dict[str, Any]:
+    """The citizen pays on the sandbox's page; the sandbox calls our IPN and redirects back."""
     attempt = start_payment(stack, journey.id)
     page = requests.get(attempt["pay_url"], timeout=30)
     assert page.status_code == 200
@@ -80,7 +80,12 @@ def test_paying_through_the_sandbox_pages(stack: RunningStack) -> None:
     assert landed.status_code == 200
     assert landed.url.startswith(f"{stack.url}/payment/vnpay/return")
     assert "Thanh toán thành công" in landed.text
+    return attempt
 
+
+def test_paying_through_the_sandbox_pages(stack: RunningStack) -> None:
+    journey = owed_dossier(stack)
+    attempt = pay_through_sandbox(stack, journey)
     dossier = wait_for_status(stack, journey.id, "accepted")
     assert dossier["payment"]["reference"] == attempt["txn_ref"]
     assert notify_received(stack, journey.id, "payment.succeeded") == 1
