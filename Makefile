@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test test-unit test-service test-e2e lint format typecheck lock clean
+.PHONY: install browser run test test-unit test-service test-e2e test-browser lint format typecheck lock clean
 
 install: $(STAMP)
 
@@ -17,10 +20,15 @@ $(STAMP): requirements/lock.txt services/shared/pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e services/shared
 	touch $(STAMP)
 
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM)
+
 run: install
 	$(BIN)/python -m infra.local
 
-test: install lint typecheck
+test: install browser lint typecheck
 	$(BIN)/python -m pytest
 
 test-unit: install
@@ -31,6 +39,9 @@ test-service: install
 
 test-e2e: install
 	$(BIN)/python -m pytest tests/e2e
+
+test-browser: install browser
+	$(BIN)/python -m pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check .

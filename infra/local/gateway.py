@@ -128,6 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
         target = (self.server.web_root / path.lstrip("/")).resolve()
         if target.is_dir():
             target = target / "index.html"
+        if not target.exists() and "." not in path.rsplit("/", 1)[-1]:
+            # a page of the portal (/ho-so/…, /tra-cuu): the app routes it in the browser, as
+            # CloudFront answers index.html for it in AWS
+            target = self.server.web_root / "index.html"
         if self.server.web_root not in target.parents or not target.is_file():
             body = json.dumps(
                 {
