@@ -16,11 +16,13 @@ from chalicelib.intake.schemas import (
     Assignment,
     CalendarYearIn,
     CounterPayment,
+    DossierUpdate,
     ExtensionIn,
     NewAttachment,
     NewDossier,
     NoBody,
     OptionalReason,
+    ProcedureEdit,
     RatingIn,
     Reason,
     ResultFileIn,
@@ -29,8 +31,13 @@ from chalicelib.intake.schemas import (
 from chalicelib.intake.service import IntakeService
 from chalicelib.intake.settings import get_settings
 from chalicelib.intake.storage import DossierRepository, stats_views
-from chalicelib.intake.views import dossier_view, tracking_view, verification_view
-from motcua_shared import timeutil
+from chalicelib.intake.views import (
+    dossier_view,
+    overdue_view,
+    tracking_view,
+    verification_view,
+)
+from motcua_shared import links, timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.auth import Principal
 from motcua_shared.errors import NotFound, ValidationFailed
@@ -40,6 +47,7 @@ from motcua_shared.outbox import publish_stream_batch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICERS = (Role.DESK_OFFICER, Role.PROCESSING_OFFICER, Role.LEADER, Role.ADMIN)
+APPLICANTS = (Role.CITIZEN, Role.POSTAL_AGENT)
 
 app = Chalice(app_name="motcua-intake")
 app.api.binary_types.append(XLSX)
@@ -63,6 +71,17 @@ def list_procedures(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route("/procedures/{code}", summary="One procedure with its documents", roles=PUBLIC)
 def get_procedure(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.catalog.get(request.path["code"]).to_dict()
+
+
+@api.route(
+    "/procedures/{code}",
+    methods=["PUT"],
+    summary="Change a catalogued procedure (fee, time limit, documents, form)",
+    roles=(Role.ADMIN,),
+    body=ProcedureEdit,
+)
+def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
+    return service.edit_procedure(actor(request.user), request.path["code"], request.body).to_dict()
 
 
 @api.route(
@@ -97,10 +116,32 @@ def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
 
 
 @api.route(
+    "/dossiers/{id}",
+    methods=["PUT"],
+    summary="Rewrite a draft dossier (everything but its procedure)",
+    roles=APPLICANTS,
+    body=DossierUpdate,
+)
+def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
+    return dossier_view(service.update(request.path["id"], actor(request.user), request.body))
+
+
+@api.route(
+    "/dossiers/{id}/attachments/{attachment_id}",
+    summary="Download an uploaded document of the dossier",
+    roles=(*APPLICANTS, *OFFICERS),
+)
+def download_attachment(request: ApiRequest[Any]) -> dict[str, Any]:
+    return service.attachment_download(
+        request.path["id"], actor(request.user), request.path["attachment_id"]
+    )
+
+
+@api.route(
     "/dossiers/{id}/attachments",
     methods=["POST"],
     summary="Get a presigned upload for a document",
-    roles=(Role.CITIZEN, Role.POSTAL_AGENT),
+    roles=APPLICANTS,
     body=NewAttachment,
     status=201,
 )
@@ -308,7 +349,7 @@ def printable_document(request: ApiRequest[Any]) -> Response:
     procedure = service.catalog.get(dossier.procedure_code)
     context = {
         "agency_name": procedure.agency_name,
-        "tracking_url": f"{settings.public_base_url}/intake/track/{dossier.code}"
+        "tracking_url": links.tracking(settings.public_base_url, dossier.code)
         if dossier.code
         else None,
         "dossier": dossier_view(dossier),
@@ -360,6 +401,17 @@ def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
         q.get("cursor"),
     )
     return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
+
+
+@api.route(
+    "/overdue",
+    roles=(Role.LEADER, Role.ADMIN),
+    query=("limit", "cursor"),
+    summary="Dossiers past their step deadline or appointment date, most overdue first",
+)
+def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
+    items, cursor = service.overdue(_limit(request.query.get("limit")), request.query.get("cursor"))
+    return {"items": [overdue_view(d, hours) for d, hours in items], "next_cursor": cursor}
 
 
 @api.route(

@@ -15,7 +15,7 @@ from chalicelib.payment.providers.vnpay import VnpayProvider
 from chalicelib.payment.service import PaymentService
 from chalicelib.payment.settings import get_settings
 from chalicelib.payment.storage import PaymentRepository
-from motcua_shared import timeutil
+from motcua_shared import links, timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest, json_response
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
@@ -116,8 +116,8 @@ def vnpay_ipn(request: ApiRequest[Any]) -> Response:
 def vnpay_return(request: ApiRequest[Any]) -> Response:
     valid, payment, reason = service.verified_return(request.query)
     back = f"{settings.public_base_url}/"
-    if payment is not None and payment.dossier_code:
-        back = f"{settings.public_base_url}/intake/track/{payment.dossier_code}"
+    if payment is not None:  # the applicant's dossier page in the portal
+        back = links.citizen_dossier(settings.public_base_url, payment.dossier_id)
     page = return_page(valid, payment, reason, back)
     return Response(
         body=page, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"}

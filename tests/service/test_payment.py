@@ -187,7 +187,9 @@ def test_the_return_page_shows_the_result_but_changes_nothing(
     assert page.status_code == 200
     assert page.headers["Content-Type"].startswith("text/html")
     assert attempt["txn_ref"] in page.body.decode()
-    assert f"/intake/track/{owed['code']}" in page.body.decode()
+    assert (
+        f'href="http://127.0.0.1:8000/ho-so/{owed["id"]}"' in page.body.decode()
+    )  # back to the dossier
     assert status_of(payment, auth, attempt["txn_ref"]) == "pending"  # only the IPN decides
     forged = payment.http.get(f"/vnpay/return?{urlencode({**params, 'vnp_Amount': '1'})}")
     assert "Không xác minh được" in forged.body.decode()

@@ -40,8 +40,9 @@ class ApplicantIn(_Body):
     kind: Literal["citizen", "enterprise", "state_agency", "organisation"] = "citizen"
 
 
-class NewDossier(_Body):
-    procedure_code: Annotated[Text, StringConstraints(max_length=40)]
+class DossierFields(_Body):
+    """What the applicant writes in a dossier (on creation, and while it is a draft)."""
+
     applicant: ApplicantIn
     request_content: Annotated[str, StringConstraints(max_length=4000)] = ""
     form_data: dict[Annotated[str, StringConstraints(max_length=100)], FormValue] = Field(
@@ -51,7 +52,7 @@ class NewDossier(_Body):
     delivery_address: Annotated[str, StringConstraints(max_length=500)] | None = None
 
     @model_validator(mode="after")
-    def postal_needs_address(self) -> NewDossier:
+    def postal_needs_address(self) -> DossierFields:
         if self.delivery_method == "postal" and not (self.delivery_address or "").strip():
             raise ValueError("delivery_address is required when delivery_method is 'postal'")
         return self
@@ -63,6 +64,14 @@ class NewDossier(_Body):
             if isinstance(item, str) and len(item) > 4000:
                 raise ValueError(f"form_data.{key} is longer than 4000 characters")
         return value
+
+
+class NewDossier(DossierFields):
+    procedure_code: Annotated[Text, StringConstraints(max_length=40)]
+
+
+class DossierUpdate(DossierFields):
+    """A draft rewritten by its owner: everything but the procedure."""
 
 
 class NewAttachment(_Body):
@@ -139,3 +148,75 @@ class CounterPayment(_Body):
 class CalendarYearIn(_Body):
     extra_days_off: list[date] = Field(default_factory=list, max_length=366)
     extra_working_days: list[date] = Field(default_factory=list, max_length=366)
+
+
+# Names of form items and document codes, as the catalogue writes them.
+FORM_FIELD_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,59}$"
+DOCUMENT_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_]{0,59}$"
+# A template is one of the portal's files (/forms/…) or an https address.
+TEMPLATE_URL_PATTERN = r"^(/|https://)[^\s\"'<>]*$"
+
+
+class TimeLimitIn(_Body):
+    value: int = Field(ge=0, le=365)  # 0: on receipt (some device procedures)
+    unit: Literal["working_days", "days"]
+
+
+class ProcedureDocumentIn(_Body):
+    code: Annotated[str, StringConstraints(pattern=DOCUMENT_CODE_PATTERN)]
+    name: Annotated[Text, StringConstraints(max_length=500)]
+    required: bool
+    template_url: (
+        Annotated[str, StringConstraints(max_length=500, pattern=TEMPLATE_URL_PATTERN)] | None
+    ) = None
+
+
+class FormFieldIn(_Body):
+    name: Annotated[str, StringConstraints(pattern=FORM_FIELD_NAME_PATTERN)]
+    label: Annotated[Text, StringConstraints(max_length=200)]
+    type: Literal["text", "textarea", "date", "number", "select"]
+    required: bool = False
+    options: list[Annotated[Text, StringConstraints(max_length=200)]] = Field(
+        default_factory=list, max_length=100
+    )
+    max_length: int | None = Field(default=None, gt=0, le=4000)
+
+    @model_validator(mode="after")
+    def options_for_select_only(self) -> FormFieldIn:
+        if self.type == "select" and not self.options:
+            raise ValueError("a select field needs options")
+        if self.type != "select" and self.options:
+            raise ValueError("only a select field has options")
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("options must differ from each other")
+        if self.max_length is not None and self.type not in ("text", "textarea"):
+            raise ValueError("only text and textarea fields have a max_length")
+        return self
+
+
+class ProcedureEdit(_Body):
+    """What an administrator may change of a catalogued procedure."""
+
+    name: Annotated[Text, StringConstraints(max_length=500)]
+    fee_vnd: int = Field(ge=0, le=1_000_000_000)
+    time_limit: TimeLimitIn
+    online_level: Literal["partial", "full"]
+    legal_basis: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    documents: list[ProcedureDocumentIn] = Field(min_length=1, max_length=50)
+    form_fields: list[FormFieldIn] = Field(default_factory=list, max_length=30)
+
+    @field_validator("documents")
+    @classmethod
+    def unique_document_codes(cls, value: list[ProcedureDocumentIn]) -> list[ProcedureDocumentIn]:
+        codes = [d.code for d in value]
+        if len(set(codes)) != len(codes):
+            raise ValueError("document codes must be unique")
+        return value
+
+    @field_validator("form_fields")
+    @classmethod
+    def unique_field_names(cls, value: list[FormFieldIn]) -> list[FormFieldIn]:
+        names = [f.name for f in value]
+        if len(set(names)) != len(names):
+            raise ValueError("form field names must be unique")
+        return value

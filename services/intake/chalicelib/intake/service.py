@@ -13,9 +13,10 @@ from chalicelib.intake import uploads
 from chalicelib.intake.announcements import announce, deadline_alert, national_sync
 from chalicelib.intake.domain import operations, stats, steps
 from chalicelib.intake.domain.calendar import CalendarAdjustments, WorkingCalendar
-from chalicelib.intake.domain.catalog import ProcedureCatalog
+from chalicelib.intake.domain.catalog import Procedure, ProcedureCatalog
 from chalicelib.intake.domain.codes import format_code
 from chalicelib.intake.domain.errors import (
+    AttachmentNotFound,
     DossierNotFound,
     MissingResult,
     NotAssignedOfficer,
@@ -33,12 +34,25 @@ from chalicelib.intake.domain.model import (
     Status,
 )
 from chalicelib.intake.domain.national import national_record
-from chalicelib.intake.schemas import NewAttachment, NewDossier, ResultFileIn
+from chalicelib.intake.schemas import (
+    DossierFields,
+    DossierUpdate,
+    NewAttachment,
+    NewDossier,
+    ProcedureEdit,
+    ResultFileIn,
+)
 from chalicelib.intake.settings import IntakeSettings
 from chalicelib.intake.storage import DossierRepository
 from motcua_shared import timeutil
 from motcua_shared.errors import Conflict, ValidationFailed
 from motcua_shared.events import Envelope
+
+
+def _applicant(body: DossierFields) -> Applicant:
+    a = body.applicant
+    return Applicant(a.full_name, a.id_number, a.phone, a.email, a.address, a.kind)
+
 
 # Verification codes: unambiguous letters and digits, in groups a person can type.
 _VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -59,7 +73,8 @@ class IntakeService:
         calendar: WorkingCalendar | None = None,
     ) -> None:
         self.repository = repository
-        self.catalog = catalog
+        self.seed_catalog = catalog
+        self._catalog: tuple[float, dict[str, dict[str, Any]], ProcedureCatalog] | None = None
         self.settings = settings
         self.clock = clock
         self._fixed_calendar = calendar
@@ -68,6 +83,34 @@ class IntakeService:
             max_bytes=settings.max_attachment_bytes,
             content_types=frozenset(settings.attachment_content_types),
         )
+
+    # -- the procedure catalogue ---------------------------------------------------------------
+    @property
+    def catalog(self) -> ProcedureCatalog:
+        """The seeded catalogue with the administrator's edits, re-read every 30 s (a setting):
+        an edit made in another process shows here within that time."""
+        return self._loaded_catalog()[2]
+
+    def _loaded_catalog(self) -> tuple[float, dict[str, dict[str, Any]], ProcedureCatalog]:
+        now = time.monotonic()
+        if self._catalog is None or now - self._catalog[0] > self.settings.catalog_cache_s:
+            edits = self.repository.procedure_edits(self.seed_catalog.codes)
+            self._catalog = (now, edits, self.seed_catalog.with_edits(edits))
+        return self._catalog
+
+    def edit_procedure(self, actor: Actor, code: str, body: ProcedureEdit) -> Procedure:
+        """An administrator changes a catalogued procedure (never adds one); the change is in
+        use in this process at once."""
+        seed = self.seed_catalog.get(code)  # 404 for a code the catalogue does not have
+        edit = body.model_dump(mode="json")
+        procedure = seed.edited(edit)
+        self.repository.save_procedure_edit(
+            code, edit, actor.username, timeutil.to_iso(self.clock())
+        )
+        loaded_at, edits, _ = self._loaded_catalog()
+        edits = {**edits, code: edit}
+        self._catalog = (loaded_at, edits, self.seed_catalog.with_edits(edits))
+        return procedure
 
     # -- the working calendar ------------------------------------------------------------------
     def calendar(self) -> WorkingCalendar:
@@ -193,6 +236,24 @@ class IntakeService:
                 )
         return report
 
+    def overdue(
+        self, limit: int, cursor: str | None
+    ) -> tuple[list[tuple[Dossier, float]], str | None]:
+        """Dossiers on the clock whose current step (never due after the appointment date) is
+        past its deadline, most overdue first, each with the working hours it is late by."""
+        now = self.clock()
+        calendar = self.calendar()
+        dossiers, next_cursor = self.repository.overdue(
+            self.catalog.agencies, timeutil.to_iso(now), limit, cursor
+        )
+        late: list[tuple[Dossier, float]] = []
+        for dossier in dossiers:
+            deadlines = [d for d in (dossier.step_due_at, dossier.due_at) if d is not None]
+            since = min(deadlines)
+            hours = calendar.working_time_between(since, now) / timedelta(hours=1)
+            late.append((dossier, round(hours, 2)))
+        return late, next_cursor
+
     def overdue_now(self, unit: str | None) -> int:
         now = self.clock()
         count = 0
@@ -209,11 +270,10 @@ class IntakeService:
     # -- changing ------------------------------------------------------------------------------
     def create(self, actor: Actor, body: NewDossier) -> Dossier:
         procedure = self.catalog.get(body.procedure_code)
-        a = body.applicant
         dossier = operations.create(
             procedure,
             actor,
-            Applicant(a.full_name, a.id_number, a.phone, a.email, a.address, a.kind),
+            _applicant(body),
             body.request_content,
             dict(body.form_data),
             DeliveryMethod(body.delivery_method),
@@ -221,6 +281,45 @@ class IntakeService:
             self.clock(),
         )
         return self._save(dossier)
+
+    def update(self, dossier_id: str, actor: Actor, body: DossierUpdate) -> Dossier:
+        """The owner rewrites a draft; a concurrent change → 409 conflict."""
+        dossier = self.visible(dossier_id, actor)
+        operations.update_draft(
+            dossier,
+            self.catalog.get(dossier.procedure_code),
+            actor,
+            _applicant(body),
+            body.request_content,
+            dict(body.form_data),
+            DeliveryMethod(body.delivery_method),
+            body.delivery_address,
+            self.clock(),
+        )
+        self._store(dossier, [])
+        return dossier
+
+    def attachment_download(
+        self, dossier_id: str, actor: Actor, attachment_id: str
+    ) -> dict[str, Any]:
+        """A short-lived link to one uploaded file of the dossier (its owner, officers)."""
+        dossier = self.visible(dossier_id, actor)
+        attachment = next(
+            (a for a in dossier.attachments if a.attachment_id == attachment_id), None
+        )
+        bucket = self.settings.attachments_bucket
+        size = uploads.object_size(bucket, attachment.s3_key) if attachment else None
+        if attachment is None or size is None:
+            raise AttachmentNotFound(attachment_id=attachment_id[:64])
+        return {
+            "attachment_id": attachment.attachment_id,
+            "document_code": attachment.document_code,
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size_bytes": size,
+            "download_url": uploads.presigned_get(bucket, attachment.s3_key, attachment.filename),
+            "expires_in": self.settings.download_url_ttl_s,
+        }
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
         dossier = self.visible(dossier_id, actor)

@@ -19,6 +19,8 @@ class IntakeSettings(BaseSettings):
     upload_url_ttl_s: int = env_field("UPLOAD_URL_TTL_S", 900)
     download_url_ttl_s: int = env_field("DOWNLOAD_URL_TTL_S", 300)
     calendar_cache_s: int = env_field("CALENDAR_CACHE_S", 60)
+    # How long a process keeps the catalogue (with the administrator's edits) before re-reading.
+    catalog_cache_s: int = env_field("CATALOG_CACHE_S", 30)
     # How far ahead the deadline watcher looks (working days are at most a few calendar days).
     deadline_lookahead_days: int = env_field("DEADLINE_LOOKAHEAD_DAYS", 7)
     max_attachment_bytes: int = env_field("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)

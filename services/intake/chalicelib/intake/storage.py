@@ -6,7 +6,9 @@ Items of the dossiers table:
   beside it, a version for optimistic locking, the ``outbox`` (events of the last write, published
   from the table's stream) and ``stats_view`` (what the statistics count of it);
 - ``SEQ#{agency}#{yyMMdd}`` / ``SEQ``: the day's code sequence of an agency;
-- ``CALENDAR`` / ``{year}``: an administrator's adjustments of the working calendar.
+- ``CALENDAR`` / ``{year}``: an administrator's adjustments of the working calendar;
+- ``PROCEDURE#{code}`` / ``PROCEDURE``: an administrator's edit of a catalogued procedure (the
+  seeded catalogue overlaid with these is the catalogue in use).
 
 The statistics table holds ``STATS`` counters and ``APPLIED#{dossier}#{version}`` markers that make
 the stream handler count each dossier write once.
@@ -54,6 +56,8 @@ STATS_PK = "STATS"
 # Stream records live 24 hours: a write cannot be redelivered after that.
 _MARKER_RETENTION_S = 2 * 24 * 3600
 CALENDAR_PK = "CALENDAR"
+PROCEDURE_PREFIX = "PROCEDURE#"
+PROCEDURE_SORT_KEY = "PROCEDURE"
 MAX_CODE_LENGTH = 64
 
 
@@ -223,6 +227,18 @@ class CalendarItem(Model):
     updated_at = UnicodeAttribute(null=True)
 
 
+class ProcedureEditItem(Model):
+    """An administrator's edit of one procedure (the editable keys of the catalogue entry)."""
+
+    Meta = _Meta
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    doc = JSONAttribute()
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+
+
 class SequenceItem(Model):
     Meta = _Meta
 
@@ -328,6 +344,37 @@ class DossierRepository:
         for item in DossierItem.by_deadline.query(agency_code, DossierItem.step_due <= until):
             yield item.to_dossier()
 
+    def overdue(
+        self, agencies: list[str], now: str, limit: int, cursor: str | None
+    ) -> tuple[list[Dossier], str | None]:
+        """Dossiers whose current step was due before ``now`` (ISO time), earliest deadline
+        first, agency after agency; the cursor is the index key of the last one listed."""
+        start = _decode_cursor(cursor, {"pk", "sk", "active_agency", "step_due"})
+        if start is not None and start["active_agency"]["S"] not in agencies:
+            raise _bad_cursor()
+        found: list[DossierItem] = []
+        for agency in agencies:
+            if start is not None and agency < start["active_agency"]["S"]:
+                continue
+            begin = start if start is not None and agency == start["active_agency"]["S"] else None
+            found.extend(
+                DossierItem.by_deadline.query(
+                    agency,
+                    DossierItem.step_due < now,
+                    limit=limit - len(found),
+                    last_evaluated_key=begin,
+                )
+            )
+            if len(found) == limit:
+                last = found[-1]
+                key = {
+                    name: {"S": getattr(last, name)}
+                    for name in ("pk", "sk", "active_agency", "step_due")
+                }
+                next_cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+                return [item.to_dossier() for item in found], next_cursor
+        return [item.to_dossier() for item in found], None
+
     def by_verification(self, verification_code: str) -> Dossier:
         if len(verification_code) > MAX_CODE_LENGTH:
             raise DossierNotFound()
@@ -360,6 +407,23 @@ class DossierRepository:
             sk=str(year),
             extra_days_off=days_off,
             extra_working_days=working_days,
+            updated_by=by,
+            updated_at=at,
+        ).save()
+
+    def procedure_edits(self, codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The administrator's edits of these procedures, by code (one batch read)."""
+        keys = [(PROCEDURE_PREFIX + code, PROCEDURE_SORT_KEY) for code in codes]
+        return {
+            item.pk.removeprefix(PROCEDURE_PREFIX): dict(item.doc)
+            for item in ProcedureEditItem.batch_get(keys)
+        }
+
+    def save_procedure_edit(self, code: str, doc: dict[str, Any], by: str, at: str) -> None:
+        ProcedureEditItem(
+            pk=PROCEDURE_PREFIX + code,
+            sk=PROCEDURE_SORT_KEY,
+            doc=doc,
             updated_by=by,
             updated_at=at,
         ).save()

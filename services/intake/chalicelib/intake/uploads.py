@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
@@ -27,11 +28,20 @@ def presigned_get(bucket: str, key: str, filename: str) -> str:
         Params={
             "Bucket": bucket,
             "Key": key,
-            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            "ResponseContentDisposition": content_disposition(filename),
         },
         ExpiresIn=get_settings().download_url_ttl_s,
     )
     return url
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the file's name; a Vietnamese name travels as RFC 5987 UTF-8, with an
+    ASCII stand-in for old browsers (HTTP headers are Latin-1)."""
+    plain = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    if plain == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def object_size(bucket: str, key: str) -> int | None:

@@ -176,3 +176,19 @@ def verification_view(d: Dossier) -> dict[str, Any]:
         "issued_at": _iso(d.result.issued_at),
         "sha256": d.result.sha256,
     }
+
+
+def overdue_view(d: Dossier, overdue_hours: float) -> dict[str, Any]:
+    """A line of the leaders' overdue list."""
+    return {
+        "id": d.id,
+        "code": d.code,
+        "procedure_name": d.procedure_name,
+        "status": str(d.status),
+        "due_at": _iso(d.due_at),
+        "step": d.step,
+        "step_due_at": _iso(d.step_due_at),
+        "unit": d.unit,
+        "officer": d.officer,
+        "overdue_hours": overdue_hours,
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from motcua_shared.errors import ApiError, Forbidden, NotFound
+from motcua_shared.errors import ApiError, Forbidden, NotFound, ValidationFailed
 
 
 class InvalidTransition(ApiError):
@@ -98,3 +98,21 @@ class WrongAmount(ApiError):
     code = "wrong_amount"
     message = "The amount paid is not the dossier's fee."
     message_vi = "Số tiền thanh toán không đúng mức phí, lệ phí của hồ sơ."
+
+
+class InvalidFormData(ValidationFailed):
+    message = "The form data does not match the procedure's form."
+    message_vi = "Thông tin tờ khai không đúng với mẫu của thủ tục."
+
+
+class MissingFormFields(ApiError):
+    status = 422
+    code = "missing_form_fields"
+    message = "Required items of the form are not filled in."
+    message_vi = "Tờ khai còn thiếu thông tin bắt buộc."
+
+
+class AttachmentNotFound(NotFound):
+    code = "attachment_not_found"
+    message = "The dossier has no uploaded file with this id."
+    message_vi = "Hồ sơ không có tệp đính kèm này hoặc tệp chưa được tải lên."

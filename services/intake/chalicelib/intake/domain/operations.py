@@ -24,6 +24,7 @@ from chalicelib.intake.domain.errors import (
     UnsupportedFileType,
     WrongAmount,
 )
+from chalicelib.intake.domain.forms import check_form_data
 from chalicelib.intake.domain.lifecycle import next_status
 from chalicelib.intake.domain.model import (
     OFFICER_ROLES,
@@ -71,6 +72,7 @@ def create(
     delivery_address: str | None,
     at: datetime,
 ) -> Dossier:
+    check_form_data(procedure, form_data, complete=False)
     channel = Channel.PUBLIC_POSTAL if Role.POSTAL_AGENT in actor.roles else Channel.ONLINE
     dossier = Dossier(
         id=str(uuid.uuid4()),
@@ -95,6 +97,34 @@ def create(
 def _require_owner(dossier: Dossier, actor: Actor) -> None:
     if dossier.owner_sub != actor.sub:
         raise DossierNotFound()
+
+
+def update_draft(
+    dossier: Dossier,
+    procedure: Procedure,
+    actor: Actor,
+    applicant: Applicant,
+    request_content: str,
+    form_data: dict[str, Any],
+    delivery_method: DeliveryMethod,
+    delivery_address: str | None,
+    at: datetime,
+) -> None:
+    """The owner rewrites what a draft says (not its procedure, nor its documents)."""
+    _require_owner(dossier, actor)
+    if dossier.status is not Status.DRAFT:
+        raise InvalidTransition(
+            "Only a draft can be edited.",
+            "Chỉ có thể sửa hồ sơ khi hồ sơ còn là bản nháp.",
+            status=str(dossier.status),
+        )
+    check_form_data(procedure, form_data, complete=False)
+    dossier.applicant = applicant
+    dossier.request_content = request_content
+    dossier.form_data = form_data
+    dossier.delivery_method = delivery_method
+    dossier.delivery_address = delivery_address
+    dossier.updated_at = at
 
 
 def attach(
@@ -177,6 +207,7 @@ def submit(
     """
     _require_owner(dossier, actor)
     target = next_status(dossier.status, Action.SUBMIT, actor.roles)
+    check_form_data(procedure, dossier.form_data, complete=True)
     _check_documents(dossier, procedure, uploaded_sizes, policy, at)
     dossier.submitted_at = at
     dossier.record(Action.SUBMIT, target, actor, at)
