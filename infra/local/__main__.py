@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from infra.local import s3cors
 from infra.local.apps import ROOT, load_app
 from infra.local.bootstrap import DEMO_PASSWORD, DEMO_USERS, Stack, create_all
 from infra.resources import RESOURCES, SERVICES
@@ -190,6 +191,9 @@ def main() -> int:
         os.environ.update(stack.environment())
         os.environ["JWKS_URL"] = f"{endpoint}/{stack.user_pool_id}/.well-known/jwks.json"
         os.environ["PUBLIC_BASE_URL"] = gateway_url
+        # Browsers upload to presigned S3 URLs; see s3cors.py for why they go through a proxy.
+        s3_proxy = s3cors.start(host, int(os.environ.get("MOTCUA_S3_PORT", "0")), (host, moto_port))
+        os.environ["AWS_ENDPOINT_URL_S3"] = s3_proxy.url
         return serve(session, stack, host, gateway_port, endpoint, gateway_url, state_dir, stopping)
     finally:
         for process in reversed(started):
@@ -260,6 +264,7 @@ def serve(
     state = {
         "gateway_url": gateway_url,
         "aws_endpoint": endpoint,
+        "s3_endpoint": os.environ["AWS_ENDPOINT_URL_S3"],
         "region": stack.region,
         "stage": stack.stage,
         "user_pool_id": stack.user_pool_id,

@@ -725,5 +725,11 @@ def test_the_owner_and_officers_see_what_was_sent_with_masked_recipients(
         notify, "GET", f"/notifications?dossier_id={dossier['id']}", auth("citizen2")
     )
     assert (status, body["error"]["code"]) == (404, "dossier_not_found")
-    assert call(notify, "GET", "/notifications", auth("citizen1"))[0] == 404
+    status, body = call(notify, "GET", "/notifications", auth("citizen1"))
+    assert (status, body["error"]["field"]) == (400, "dossier_id")
+    unknown = call(notify, "GET", f"/notifications?dossier_id={uuid.uuid4()}", auth("citizen1"))
+    assert unknown == (
+        200,
+        {"items": []},
+    )  # nothing sent (yet) about a dossier notify never heard of
     assert call(notify, "GET", f"/notifications?dossier_id={dossier['id']}")[0] == 401

@@ -85,17 +85,57 @@ class Operation:
     errors: tuple[type[ApiError], ...]
 
 
+# What a person reads for pydantic's error types (the rest: "Giá trị không hợp lệ.").
+_MESSAGES_VI = {
+    "missing": "Thông tin này là bắt buộc.",
+    "string_too_short": "Không được để trống.",
+    "string_too_long": "Quá dài (tối đa {max_length} ký tự).",
+    "string_pattern_mismatch": "Không đúng định dạng.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "too_short": "Cần ít nhất {min_length} mục.",
+    "too_long": "Nhiều nhất {max_length} mục.",
+    "extra_forbidden": "Thông tin này không được phép.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ.",
+    "date_parsing": "Ngày không hợp lệ.",
+    "datetime_parsing": "Thời điểm không hợp lệ.",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ.",
+    "bool_type": "Phải là đúng hoặc sai.",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng.",
+}
+
+
+def _message_vi(err: Any) -> str:
+    template = _MESSAGES_VI.get(str(err.get("type")), "Giá trị không hợp lệ.")
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return "Giá trị không hợp lệ."
+
+
 def validation_error(exc: ValidationError) -> ValidationFailed:
-    """Name every invalid field, e.g. ``applicant.phone``."""
+    """Name every invalid field, e.g. ``applicant.phone``, in English and Vietnamese."""
     problems = [
-        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
+        {
+            "field": ".".join(str(p) for p in err["loc"]) or "body",
+            "message": err["msg"],
+            "message_vi": _message_vi(err),
+        }
         for err in exc.errors(include_url=False, include_input=False)
     ]
-    first = problems[0]["field"] if problems else "body"
+    first = problems[0] if problems else {"field": "body", "message": "", "message_vi": ""}
     return ValidationFailed(
-        f"Field '{first}' is not valid: {problems[0]['message'] if problems else ''}".strip(),
-        f"Trường '{first}' không hợp lệ.",
-        field=first,
+        f"Field '{first['field']}' is not valid: {first['message']}".strip(),
+        f"Trường '{first['field']}' không hợp lệ: {first['message_vi']}".strip(),
+        field=first["field"],
         fields=problems,
     )
 

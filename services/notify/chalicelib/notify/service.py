@@ -46,7 +46,7 @@ from chalicelib.notify.storage import (
 )
 from motcua_shared import links, timeutil
 from motcua_shared.auth import Principal
-from motcua_shared.errors import Conflict
+from motcua_shared.errors import Conflict, ValidationFailed
 from motcua_shared.events import Envelope
 from motcua_shared.logs import get_logger
 
@@ -263,9 +263,17 @@ class NotifyService:
 
     # -- people's views ------------------------------------------------------------------------
     def for_dossier(self, principal: Principal, dossier_id: str) -> list[Notification]:
+        """What was sent about a dossier. One notify has not heard of yet has nothing sent (its
+        events may still be on their way); another citizen's dossier is not found."""
+        if not 1 <= len(dossier_id) <= 64:
+            raise ValidationFailed(
+                "Give the dossier_id.", "Cần cho biết mã định danh hồ sơ.", field="dossier_id"
+            )
         if not principal.has_any(OFFICERS):
-            facts = self.dossiers.get(dossier_id) if 1 <= len(dossier_id) <= 64 else None
-            if facts is None or facts.owner_sub != principal.sub:
+            facts = self.dossiers.get(dossier_id)
+            if facts is None:
+                return []
+            if facts.owner_sub != principal.sub:
                 raise DossierNotVisible()
         return sorted(self.notifications.for_dossier(dossier_id), key=lambda n: n.created_at)
 
