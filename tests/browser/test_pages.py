@@ -1,0 +1,80 @@
+"""The pages the journey does not pass through, for each role: they render without a browser
+error at desktop and 360 px, errors land next to their field, and an administrator's edit of the
+catalogue is what citizens then read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+PAGES = [
+    ("citizen1", "/tai-khoan", "Tài khoản"),
+    ("citizen1", "/ho-so", "Hồ sơ của tôi"),
+    ("desk1", "/can-bo", ""),
+    ("leader1", "/can-bo/qua-han", "quá hạn"),
+    ("admin1", "/quan-tri/lich", "Lịch làm việc"),
+    ("admin1", "/quan-tri/thu-tuc", "Danh mục thủ tục"),
+    ("admin1", "/quan-tri/thu-tuc?code=DUOC-01", "DUOC-01"),
+    (None, "/xac-thuc", "Xác thực kết quả"),
+    (None, "/khong-co-trang-nay", "Không tìm thấy trang"),
+]
+
+
+@pytest.mark.parametrize(("user", "path", "heading"), PAGES)
+def test_page_renders_for_its_role(portal: Any, user: str | None, path: str, heading: str) -> None:
+    tab = portal(user)
+    tab.go(path)
+    title = tab.page.locator("main h1")
+    expect(title).to_be_visible()
+    assert heading.lower() in title.inner_text().lower()
+    assert heading.lower() in tab.page.title().lower() or not heading
+    tab.shot(path.strip("/").replace("/", "-").replace("?", "-") or "home")
+
+
+def test_a_citizen_cannot_open_officers_pages(portal: Any) -> None:
+    tab = portal("citizen1")
+    tab.go("/can-bo/tiep-nhan")
+    expect(tab.page.locator("main h1")).to_have_text("Không có quyền truy cập")
+
+
+def test_signed_out_pages_ask_to_sign_in_and_come_back(portal: Any) -> None:
+    tab = portal()
+    tab.go("/ho-so")
+    expect(tab.page.locator("main h1")).to_have_text("Đăng nhập")
+    tab.page.get_by_label("Tên đăng nhập").fill("citizen2")
+    tab.page.get_by_label("Mật khẩu").fill("Motcua@2026")
+    tab.page.get_by_role("button", name="Đăng nhập").click()
+    tab.page.wait_for_url("**/ho-so")
+    expect(tab.page.locator("main h1")).to_have_text("Hồ sơ của tôi")
+
+
+def test_a_wrong_phone_number_is_explained_next_to_it(portal: Any) -> None:
+    tab = portal("citizen2")
+    tab.go("/nop-ho-so/DUOC-01")
+    page = tab.page
+    page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phan Văn Đức")
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill("079190005678")
+    page.get_by_label("Số điện thoại di động").fill("0123")
+    page.get_by_label("Địa chỉ liên hệ").fill("3 Hùng Vương, Nha Trang")
+    page.get_by_role("button", name="Tiếp tục", exact=True).click()
+    phone = page.get_by_label("Số điện thoại di động")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    described = phone.get_attribute("aria-describedby") or ""
+    assert "di động" in page.locator(f"[id='{described.split()[0]}']").inner_text()
+    expect(page.get_by_role("alert")).to_be_visible()
+    tab.shot("compose-invalid-phone")
+
+
+def test_the_catalogue_edited_by_the_administrator_is_what_citizens_read(portal: Any) -> None:
+    admin = portal("admin1")
+    admin.go("/quan-tri/thu-tuc?code=MYPHAM-03")
+    name = admin.page.get_by_label("Tên thủ tục")
+    new_name = name.input_value().rstrip(".") + " (cập nhật)"
+    name.fill(new_name)
+    admin.page.get_by_role("button", name="Lưu thủ tục").click()
+    expect(admin.page.locator("#toast")).to_contain_text("Đã lưu")
+    public = portal()
+    public.go("/thu-tuc/MYPHAM-03")
+    expect(public.page.locator("main h1")).to_have_text(new_name)
