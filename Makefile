@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run test test-unit test-service test-e2e test-browser lint format typecheck lock clean
+.PHONY: install browser run test test-unit test-service test-e2e test-browser lint format typecheck lock clean synth deploy
 
 install: $(STAMP)
 
@@ -29,7 +29,7 @@ run: install
 	$(BIN)/python -m infra.local
 
 test: install browser lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit
@@ -60,6 +60,17 @@ lock:
 	/tmp/motcua-lock/bin/pip install --quiet 'pip<26.3' && /tmp/motcua-lock/bin/pip install --quiet -r requirements/dev.in
 	( echo '# Pinned, resolved set of every dependency (runtime + dev). Regenerate: make lock'; \
 	  /tmp/motcua-lock/bin/pip freeze ) > requirements/lock.txt
+
+# AWS deployment (infra/cdk, README "Deploying to AWS"). synth is offline, with dummy credentials.
+STAGE ?= dev
+synth: install
+	$(BIN)/python -m infra.cdk
+
+# Needs real AWS credentials, Node.js (npx) and what README lists as prerequisites.
+deploy: install
+	MOTCUA_DEPLOY_STAGE=$(STAGE) $(BIN)/python -m infra.cdk
+	cd infra/cdk && npx --yes aws-cdk@2 deploy --app cdk.out motcua-$(STAGE) \
+	  --require-approval broadening --outputs-file cdk.out/outputs-$(STAGE).json
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -89,6 +89,8 @@ class UserPool:
     groups: tuple[str, ...] = USER_GROUPS
     client_name: str = "motcua-web"
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+    # what the portal reads from the ID token to prefill the applicant's details
+    read_attributes: tuple[str, ...] = ("name", "email", "email_verified", "phone_number")
 
     def name(self, stage: str) -> str:
         return f"motcua-{stage}-{self.logical_name}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from infra.resources import RESOURCES
 
 STAGE = "test"
@@ -25,3 +27,17 @@ for _table in RESOURCES.tables:
     os.environ.setdefault(_table.env_var, _table.name(STAGE))
 for _bucket in RESOURCES.buckets:
     os.environ.setdefault(_bucket.env_var, _bucket.name(STAGE))
+
+# `make test` runs two pytest workers (xdist, --dist loadgroup): the tests that drive a local stack
+# over HTTP (e2e, browser) share one worker, so no two stacks compete for the two cores, while the
+# in-process unit and service tests run on the other.
+SERIAL_GROUPS = {"e2e": "stack", "browser": "stack", "cdk": "cdk"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = item.nodeid.split("/")
+        group = SERIAL_GROUPS.get(parts[1]) if len(parts) > 2 and parts[0] == "tests" else None
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

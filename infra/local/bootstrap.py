@@ -203,6 +203,7 @@ def create_all(
         UserPoolId=stack.user_pool_id,
         ClientName=pool.client_name,
         ExplicitAuthFlows=list(pool.auth_flows),
+        ReadAttributes=list(pool.read_attributes),
         GenerateSecret=False,
     )["UserPoolClient"]["ClientId"]
     for group in pool.groups:

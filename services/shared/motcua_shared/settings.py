@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from typing import Any, Self, get_type_hints
 
+from motcua_shared import secrets
+
 
 class SettingsError(RuntimeError):
     """A required setting is missing or cannot be read."""
@@ -25,12 +27,21 @@ LOCAL_STREAM_ARN = "arn:aws:dynamodb:ap-southeast-1:000000000000:table/local/str
 
 def env_field(name: str, default: Any = _MISSING) -> Any:
     """Declare a settings field read from environment variable ``name``."""
-    metadata = {"env": name}
+    return _field({"env": name}, default)
+
+
+def _field(metadata: dict[str, Any], default: Any) -> Any:
     if default is _MISSING:
         return dataclasses.field(metadata=metadata)
     if isinstance(default, dict | list):
         return dataclasses.field(default_factory=lambda: default.copy(), metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def secret_field(name: str, default: Any = _MISSING) -> Any:
+    """Declare a settings field holding a secret: read from environment variable ``name`` or,
+    when only ``<name>_SECRET_ARN`` is set (on AWS), from that Secrets Manager secret."""
+    return _field({"env": name, "secret": True}, default)
 
 
 def _convert(raw: str, target: Any, name: str) -> Any:
@@ -75,8 +86,11 @@ class BaseSettings:
             env = f.metadata.get("env")
             if env is None:
                 continue
-            if env in environ:
-                values[f.name] = _convert(environ[env], hints[f.name], env)
+            raw = secrets.from_environment(env, environ) if f.metadata.get("secret") else None
+            if raw is None and env in environ:
+                raw = environ[env]
+            if raw is not None:
+                values[f.name] = _convert(raw, hints[f.name], env)
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 raise SettingsError(f"{env} must be set")
         return cls(**values)

@@ -3,7 +3,7 @@
 import { get } from "../api.js";
 import { STATUS, field, formatDateTime, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
 import {
-  STEPS, downloadAuthorized, errorAfter, extendCard, formatHours, stopCard, vnToday,
+  STEPS, downloadAuthorized, errorAfter, extendCard, formatHours, pagedTable, stopCard, vnToday,
 } from "./staff.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -197,61 +197,26 @@ export async function dashboard({ main, query, navigate, user }) {
 
 export async function overdue(ctx) {
   const { main } = ctx;
-  const items = [];
-  let cursor = null;
-  const holder = h("div", {});
-  const status = h("p", { class: "muted", role: "status", tabindex: "-1" });
-  const more = h("button", { type: "button", class: "secondary" }, "Xem thêm");
-
-  async function load() {
-    const data = await get(`/intake/overdue${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
-    items.push(...(data.items || []));
-    cursor = data.next_cursor || null;
-  }
   const done = async (message) => {
     await overdue(ctx);
     toast(message);
   };
-  function draw() {
-    status.textContent = items.length ? `Có ${items.length} hồ sơ quá hạn${cursor ? " (còn nữa)" : ""}.` : "";
-    holder.replaceChildren(...[
-      items.length
-        ? table(["Mã hồ sơ", "Thủ tục", "Trạng thái", "Bước", "Hạn của bước", "Ngày hẹn trả", "Phòng", "Chuyên viên", "Quá hạn", "Thao tác"],
-          items.map((d) => [
-            link(`/can-bo/ho-so/${encodeURIComponent(d.id)}`, d.code || "Xem hồ sơ"),
-            d.procedure_name,
-            statusBadge(d.status),
-            STEPS[d.step] || d.step || "—",
-            h("span", { class: "nowrap" }, formatDateTime(d.step_due_at)),
-            h("span", { class: "nowrap" }, formatDateTime(d.due_at)),
-            d.unit || "—",
-            d.officer || "—",
-            h("span", { class: "badge late" }, formatHours(d.overdue_hours)),
-            h("div", { style: "min-width: min(18rem, 80vw)" },
-              extendCard(d, done, { title: "Gia hạn" }), stopCard(d, done, { title: "Dừng xử lý" })),
-          ]), "Hồ sơ đã quá hạn, quá hạn lâu nhất xếp trước")
-        : h("p", { class: "notice ok" }, "Không có hồ sơ nào quá hạn."),
-      status,
-      cursor ? more : null].filter(Boolean));
-  }
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    errorAfter(more, null);
-    try {
-      await load();
-      draw();
-      (cursor ? more : status).focus();
-    } catch (error) {
-      if (error.messageVi === undefined) throw error;
-      errorAfter(more, error);
-    } finally {
-      more.disabled = false;
-    }
-  });
-  await load();
-  draw();
+  const headers = ["Mã hồ sơ", "Thủ tục", "Trạng thái", "Bước", "Hạn của bước", "Ngày hẹn trả", "Phòng", "Chuyên viên", "Quá hạn", "Thao tác"];
+  const list = await pagedTable("/intake/overdue", headers, (d) => [
+    link(`/can-bo/ho-so/${encodeURIComponent(d.id)}`, d.code || "Xem hồ sơ"),
+    d.procedure_name,
+    statusBadge(d.status),
+    STEPS[d.step] || d.step || "—",
+    h("span", { class: "nowrap" }, formatDateTime(d.step_due_at)),
+    h("span", { class: "nowrap" }, formatDateTime(d.due_at)),
+    d.unit || "—",
+    d.officer || "—",
+    h("span", { class: "badge late" }, formatHours(d.overdue_hours)),
+    h("div", { style: "min-width: min(18rem, 80vw)" },
+      extendCard(d, done, { title: "Gia hạn" }), stopCard(d, done, { title: "Dừng xử lý" })),
+  ], { empty: "Không có hồ sơ nào quá hạn.", caption: "Hồ sơ đã quá hạn, quá hạn lâu nhất xếp trước", noun: "hồ sơ quá hạn" });
   page(main, "Hồ sơ quá hạn",
     h("p", {}, "Hồ sơ đang giải quyết đã quá hạn của bước hoặc ngày hẹn trả. Lãnh đạo có thể gia hạn (gửi Phiếu xin lỗi và hẹn lại ngày trả, Mẫu 04) hoặc dừng xử lý."),
-    holder);
+    list);
 }
 

@@ -14,6 +14,7 @@ from chalicelib.notify.directory import CognitoDirectory, StaffMember
 from chalicelib.notify.domain import audiences
 from chalicelib.notify.domain.compose import EventRef, Person, compose
 from chalicelib.notify.domain.model import (
+    Channel,
     Notification,
     ReceiptOutcome,
     RetryPolicy,
@@ -143,40 +144,34 @@ class NotifyService:
         return " – ".join(names) or None
 
     def _people(self, requests: list[audiences.Request], facts: DossierFacts) -> list[Person]:
+        """The applicant (from the dossier's contact) and staff (each once, from the directory),
+        each with the channels they chose and the page that fits them."""
+        contacts: list[tuple[str, str | None, str | None, str | None, str]] = []
         staff: dict[str, StaffMember] = {}
-        people: list[Person] = []
         for request in requests:
             if isinstance(request, audiences.Applicant):
-                people.append(
-                    Person(
-                        name=facts.applicant_name,
-                        sub=facts.owner_sub,
-                        phone=facts.applicant_phone,
-                        email=facts.applicant_email,
-                        channels=self._channels(facts.owner_sub),
-                        link=links.citizen_dossier(self.base_url, facts.dossier_id),
+                applicant_page = links.citizen_dossier(self.base_url, facts.dossier_id)
+                contacts.append(
+                    (
+                        facts.applicant_name,
+                        facts.owner_sub,
+                        facts.applicant_phone,
+                        facts.applicant_email,
+                        applicant_page,
                     )
                 )
             elif isinstance(request, audiences.Group):
                 staff.update({m.username: m for m in self.directory.group(request.name)})
-            else:
-                member = self.directory.user(request.username)
-                if member is not None:
-                    staff[member.username] = member
-        for member in staff.values():
-            people.append(
-                Person(
-                    name=member.name,
-                    sub=member.sub,
-                    phone=member.phone,
-                    email=member.email,
-                    channels=self._channels(member.sub),
-                    link=links.officer_dossier(self.base_url, facts.dossier_id),
-                )
-            )
-        return people
+            elif (member := self.directory.user(request.username)) is not None:
+                staff[member.username] = member
+        officer_page = links.officer_dossier(self.base_url, facts.dossier_id)
+        contacts += [(m.name, m.sub, m.phone, m.email, officer_page) for m in staff.values()]
+        return [
+            Person(name, sub, phone, email, self._channels(sub), link)
+            for name, sub, phone, email, link in contacts
+        ]
 
-    def _channels(self, sub: str | None) -> Any:
+    def _channels(self, sub: str | None) -> frozenset[Channel]:
         return channels_of(self.preferences.get(sub) if sub else None)
 
     # -- sending -------------------------------------------------------------------------------

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from motcua_shared.settings import LOCAL_STREAM_ARN, BaseSettings, env_field
+from motcua_shared.settings import (
+    LOCAL_STREAM_ARN,
+    BaseSettings,
+    env_field,
+    secret_field,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -13,9 +18,9 @@ class PaymentSettings(BaseSettings):
     payments_table: str = env_field("PAYMENTS_TABLE")
     payments_stream_arn: str = env_field("PAYMENTS_STREAM_ARN", LOCAL_STREAM_ARN)
     events_queue: str = env_field("PAYMENT_EVENTS_QUEUE", "motcua-local-payment-events")
-    # VNPay merchant account (the hash secret comes from Secrets Manager / SSM in AWS).
+    # VNPay merchant account (the hash secret: from Secrets Manager on AWS).
     vnpay_tmn_code: str = env_field("VNPAY_TMN_CODE", "")
-    vnpay_hash_secret: str = env_field("VNPAY_HASH_SECRET", "")
+    vnpay_hash_secret: str = secret_field("VNPAY_HASH_SECRET", "")
     vnpay_pay_url: str = env_field("VNPAY_PAY_URL", "")
     vnpay_api_url: str = env_field("VNPAY_API_URL", "")
     # How long a payment link stays valid, and when an unanswered payment is reconciled.

@@ -73,6 +73,15 @@ def classify_client_error(error: Any, permanent_codes: frozenset[str]) -> Provid
 class Provider(ABC):
     name: str
     channel: str
+    aws_service: str  # the boto3 client it sends with
+    _client: Any = None
+
+    @property
+    def client(self) -> Any:
+        """Created on first use, so a function that sends nothing never builds it."""
+        if self._client is None:
+            self._client = provider_client(self.aws_service)
+        return self._client
 
     @abstractmethod
     def send(self, notification: Notification) -> str:

@@ -16,7 +16,6 @@ from chalicelib.notify.providers.base import (
     Receipt,
     TemporaryProviderError,
     classify_client_error,
-    provider_client,
 )
 
 # The recipient is refused: never retried.
@@ -26,16 +25,10 @@ PERMANENT_ERROR_CODES = frozenset({"MessageRejected", "InvalidParameterValue"})
 class SesEmail(Provider):
     name = "ses"
     channel = "email"
+    aws_service = "ses"
 
-    def __init__(self, sender_address: str, sender_name: str, client: Any = None) -> None:
+    def __init__(self, sender_address: str, sender_name: str) -> None:
         self.source = formataddr((sender_name, sender_address), charset="utf-8")
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = provider_client("ses")
-        return self._client
 
     def send(self, notification: Notification) -> str:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -15,7 +15,6 @@ from chalicelib.notify.providers.base import (
     Receipt,
     TemporaryProviderError,
     classify_client_error,
-    provider_client,
 )
 
 PERMANENT_ERROR_CODES = frozenset({"InvalidParameter", "InvalidParameterValue"})
@@ -25,16 +24,10 @@ OUTCOMES = {"SUCCESS": ReceiptOutcome.DELIVERED, "FAILURE": ReceiptOutcome.PERMA
 class SnsSms(Provider):
     name = "sns"
     channel = "sms"
+    aws_service = "sns"
 
-    def __init__(self, sender_id: str, client: Any = None) -> None:
+    def __init__(self, sender_id: str) -> None:
         self.sender_id = sender_id
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = provider_client("sns")
-        return self._client
 
     def send(self, notification: Notification) -> str:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -1,0 +1,1 @@
+"""The AWS deployment of motcua (CDK, Python), built from infra/resources.py."""

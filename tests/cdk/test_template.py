@@ -1,0 +1,247 @@
+"""What an operator would check in the synthesized stacks: the resources of
+infra/resources.py (one source of truth), wired the way the local stack wires them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.cdk.secret_store import SECRETS
+from infra.cdk.services import STREAM_MAX_RETRIES, subscribers_of
+from infra.resources import RESOURCES, SERVICES
+from tests.cdk.conftest import STAGES, Synth
+
+pytestmark = pytest.mark.parametrize("stage", STAGES)
+
+
+def _functions(synth: Synth, stage: str) -> dict[str, dict[str, Any]]:
+    return synth.resources(stage, "AWS::Serverless::Function")
+
+
+def _service(function: dict[str, Any]) -> str:
+    return str(function["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"])
+
+
+def _refs(value: Any) -> set[str]:
+    """Logical ids a template value refers to (Ref, Fn::GetAtt)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        if "Ref" in value:
+            found.add(value["Ref"])
+        if "Fn::GetAtt" in value:
+            found.add(value["Fn::GetAtt"][0])
+        for inner in value.values():
+            found |= _refs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _refs(inner)
+    return found
+
+
+def test_tables_match_the_resource_definitions(synth: Synth, stage: str) -> None:
+    tables = {
+        body["Properties"]["TableName"]: body["Properties"]
+        for body in synth.resources(stage, "AWS::DynamoDB::Table").values()
+    }
+    assert set(tables) == {t.name(stage) for t in RESOURCES.tables}
+    for table in RESOURCES.tables:
+        props = tables[table.name(stage)]
+        keys = {k["KeyType"]: k["AttributeName"] for k in props["KeySchema"]}
+        assert keys == {"HASH": table.partition_key, "RANGE": table.sort_key}
+        indexes = {
+            gsi["IndexName"]: {k["KeyType"]: k["AttributeName"] for k in gsi["KeySchema"]}
+            for gsi in props.get("GlobalSecondaryIndexes", [])
+        }
+        expected = {
+            i.name: {"HASH": i.partition_key, **({"RANGE": i.sort_key} if i.sort_key else {})}
+            for i in table.indexes
+        }
+        assert indexes == expected, table.logical_name
+        stream = props.get("StreamSpecification", {}).get("StreamViewType")
+        assert stream == ("NEW_AND_OLD_IMAGES" if table.stream else None)
+        ttl = props.get("TimeToLiveSpecification", {})
+        assert ttl.get("AttributeName") == table.ttl_attribute
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+        assert props["SSESpecification"]["SSEEnabled"]
+
+
+def test_every_queue_has_its_dlq_and_outlasts_its_consumer(synth: Synth, stage: str) -> None:
+    queues = synth.resources(stage, "AWS::SQS::Queue")
+    by_name = {body["Properties"]["QueueName"]: (lid, body) for lid, body in queues.items()}
+    expected = {n for q in RESOURCES.queues for n in (q.name(stage), q.dlq_name(stage))}
+    assert set(by_name) == expected
+    timeouts = {}
+    for function in _functions(synth, stage).values():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "SQS":
+                queue_id = event["Properties"]["Queue"]["Fn::GetAtt"][0]
+                timeouts[queue_id] = function["Properties"]["Timeout"]
+    for queue in RESOURCES.queues:
+        logical_id, body = by_name[queue.name(stage)]
+        props = body["Properties"]
+        dlq_id, _ = by_name[queue.dlq_name(stage)]
+        assert props["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]},
+            "maxReceiveCount": queue.max_receive_count,
+        }
+        assert props["SqsManagedSseEnabled"]
+        assert props["VisibilityTimeout"] >= 6 * timeouts[logical_id], queue.consumer
+
+
+def test_event_sources_report_batch_item_failures(synth: Synth, stage: str) -> None:
+    kinds: dict[str, set[str]] = {service: set() for service in SERVICES}
+    for function in _functions(synth, stage).values():
+        for event in function["Properties"].get("Events", {}).values():
+            props = event["Properties"]
+            if event["Type"] in ("SQS", "DynamoDB"):
+                kinds[_service(function)].add(event["Type"])
+                assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+            if event["Type"] == "SQS":
+                assert props["BatchSize"] == RESOURCES.queue_of(_service(function)).batch_size
+            if event["Type"] == "DynamoDB":
+                assert props["BisectBatchOnFunctionError"] is True
+                assert props["MaximumRetryAttempts"] == STREAM_MAX_RETRIES
+                assert props["Stream"]["Fn::GetAtt"][1] == "StreamArn"
+    assert all(found == {"SQS", "DynamoDB"} for found in kinds.values()), kinds
+
+
+def test_event_routes_equal_the_resource_definitions(synth: Synth, stage: str) -> None:
+    queues = synth.resources(stage, "AWS::SQS::Queue")
+    consumer_of = {
+        lid: q.consumer
+        for lid, body in queues.items()
+        for q in RESOURCES.queues
+        if body["Properties"]["QueueName"] == q.name(stage)
+    }
+
+    def render(value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if "Fn::Join" in value:
+            separator, parts = value["Fn::Join"]
+            return str(separator).join(render(p) for p in parts)
+        return f"queue:{consumer_of[value['Ref']]}"
+
+    for function in _functions(synth, stage).values():
+        routes = json.loads(
+            render(function["Properties"]["Environment"]["Variables"]["EVENT_ROUTES"])
+        )
+        assert routes == {
+            event_type: [f"queue:{s}" for s in subscribers]
+            for event_type, subscribers in RESOURCES.routes.items()
+        }
+
+
+def test_each_role_reaches_only_its_own_tables_and_queues(synth: Synth, stage: str) -> None:
+    template = synth.template(stage)["Resources"]
+    table_ids = {
+        body["Properties"]["TableName"]: lid
+        for lid, body in template.items()
+        if body["Type"] == "AWS::DynamoDB::Table"
+    }
+    queue_ids = {
+        body["Properties"]["QueueName"]: lid
+        for lid, body in template.items()
+        if body["Type"] == "AWS::SQS::Queue"
+    }
+    roles_seen = set()
+    for function in _functions(synth, stage).values():
+        service = _service(function)
+        role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        roles_seen.add((service, role_id))
+        statements = [
+            s
+            for policy in template[role_id]["Properties"]["Policies"]
+            for s in policy["PolicyDocument"]["Statement"]
+        ]
+        actions = lambda s: s["Action"] if isinstance(s["Action"], list) else [s["Action"]]  # noqa: E731
+        dynamo = set().union(
+            *(
+                _refs(s["Resource"])
+                for s in statements
+                if any(a.startswith("dynamodb:") for a in actions(s))
+            )
+        )
+        own = {table_ids[t.name(stage)] for t in RESOURCES.tables if t.owner == service}
+        assert dynamo == own, service
+        sends = set().union(
+            *(_refs(s["Resource"]) for s in statements if "sqs:SendMessage" in actions(s))
+        )
+        assert sends == {
+            queue_ids[f"motcua-{stage}-{s}-events"] for s in subscribers_of(service, RESOURCES)
+        }
+        receives = set().union(
+            *(_refs(s["Resource"]) for s in statements if "sqs:ReceiveMessage" in actions(s))
+        )
+        assert receives == {queue_ids[RESOURCES.queue_of(service).name(stage)]}
+        assert not any(a == "*" or a.endswith(":*") for s in statements for a in actions(s))
+    # one role per app, not shared
+    assert len({role for _, role in roles_seen}) == len(SERVICES)
+    assert table_ids["motcua-" + stage + "-dossiers"] not in _refs(
+        [template[r]["Properties"]["Policies"] for s, r in roles_seen if s == "notify"]
+    )
+
+
+def test_api_has_the_four_base_paths_with_throttling_and_access_logs(
+    synth: Synth, stage: str
+) -> None:
+    mappings = synth.resources(stage, "AWS::ApiGateway::BasePathMapping")
+    assert {m["Properties"]["BasePath"] for m in mappings.values()} == set(SERVICES)
+    domains = synth.resources(stage, "AWS::ApiGateway::DomainName")
+    assert len(domains) == 1
+    apis = synth.resources(stage, "AWS::Serverless::Api")
+    assert len(apis) == len(SERVICES)
+    for api in apis.values():
+        props = api["Properties"]
+        assert props["AccessLogSetting"]["DestinationArn"]
+        (settings,) = props["MethodSettings"]
+        assert settings["ThrottlingRateLimit"] > 0
+        assert settings["ThrottlingBurstLimit"] > 0
+
+
+def test_secrets_are_referenced_not_inlined(synth: Synth, stage: str) -> None:
+    secrets = synth.resources(stage, "AWS::SecretsManager::Secret")
+    assert len(secrets) == len(SECRETS)
+    for function in _functions(synth, stage).values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        service = _service(function)
+        for name, (owner, _) in SECRETS.items():
+            assert name not in variables
+            if owner == service:
+                assert variables[f"{name}_SECRET_ARN"]["Ref"] in secrets
+            else:
+                assert f"{name}_SECRET_ARN" not in variables
+    for secret in secrets.values():
+        assert "SecretString" not in secret["Properties"]  # a generated placeholder only
+
+
+def test_alarms_cover_dlqs_functions_and_apis(synth: Synth, stage: str) -> None:
+    alarms = synth.resources(stage, "AWS::CloudWatch::Alarm").values()
+    metrics = [(a["Properties"]["Namespace"], a["Properties"]["MetricName"]) for a in alarms]
+    functions = len(_functions(synth, stage))
+    assert metrics.count(("AWS/SQS", "ApproximateNumberOfMessagesVisible")) == len(SERVICES)
+    assert metrics.count(("AWS/Lambda", "Errors")) == functions
+    assert metrics.count(("AWS/Lambda", "Throttles")) == functions
+    assert metrics.count(("AWS/ApiGateway", "5XXError")) == len(SERVICES)
+    assert synth.resources(stage, "AWS::CloudWatch::Dashboard")
+
+
+def test_user_pool_groups_and_buckets(synth: Synth, stage: str) -> None:
+    groups = synth.resources(stage, "AWS::Cognito::UserPoolGroup").values()
+    assert {g["Properties"]["GroupName"] for g in groups} == set(RESOURCES.user_pool.groups)
+    buckets = {
+        b["Properties"].get("BucketName"): b["Properties"]
+        for b in synth.resources(stage, "AWS::S3::Bucket").values()
+    }
+    for bucket in RESOURCES.buckets:
+        props = buckets[bucket.name(stage)]
+        assert all(props["PublicAccessBlockConfiguration"].values())
+        assert props["BucketEncryption"]
+        (cors,) = props["CorsConfiguration"]["CorsRules"]
+        assert set(cors["AllowedMethods"]) == set(bucket.cors_methods)
+        rules = {r["Id"] for r in props["LifecycleConfiguration"]["Rules"] if "Id" in r}
+        assert "abandoned-drafts" in rules
+    assert synth.resources(stage, "AWS::CloudFront::Distribution")
