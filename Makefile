@@ -29,7 +29,7 @@ run: install
 	$(BIN)/python -m infra.local
 
 test: install browser lint typecheck
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit

@@ -78,6 +78,13 @@ class Bucket:
     env_var: str
     # Browsers PUT straight to S3 through presigned URLs.
     cors_methods: tuple[str, ...] = ("PUT", "GET", "HEAD")
+    # A tag (key, value) the owner puts on uploads that may be abandoned; a lifecycle rule expires
+    # what still carries it (drafts never submitted). The service gets it as <env_var>_DRAFT_TAG.
+    draft_tag: tuple[str, str] | None = None
+
+    @property
+    def draft_tag_env(self) -> str:
+        return f"{self.env_var}_DRAFT_TAG"
 
     def name(self, stage: str) -> str:
         return f"motcua-{stage}-{self.logical_name}"
@@ -213,7 +220,11 @@ RESOURCES = Resources(
     ),
     queues=tuple(Queue(consumer=service) for service in SERVICES),
     buckets=(
-        Bucket(logical_name="attachments", env_var="ATTACHMENTS_BUCKET"),
+        Bucket(
+            logical_name="attachments",
+            env_var="ATTACHMENTS_BUCKET",
+            draft_tag=("motcua:draft", "true"),
+        ),
         Bucket(logical_name="results", env_var="RESULTS_BUCKET"),
     ),
     user_pool=UserPool(),

@@ -28,16 +28,23 @@ for _table in RESOURCES.tables:
 for _bucket in RESOURCES.buckets:
     os.environ.setdefault(_bucket.env_var, _bucket.name(STAGE))
 
-# `make test` runs two pytest workers (xdist, --dist loadgroup): the tests that drive a local stack
-# over HTTP (e2e, browser) share one worker, so no two stacks compete for the two cores, while the
-# in-process unit and service tests run on the other.
+# `make test` runs two pytest workers (xdist). The tests that drive a local stack over HTTP
+# (e2e, browser) go to one worker as one unit, so no two stacks compete for the two cores, and so
+# do the CDK tests (one synthesis, one build directory); the in-process unit and service tests are
+# shared out one by one. (xdist's own --dist loadgroup did not group here: pytest 9, xdist 3.8.)
 SERIAL_GROUPS = {"e2e": "stack", "browser": "stack", "cdk": "cdk"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        parts = item.nodeid.split("/")
-        group = SERIAL_GROUPS.get(parts[1]) if len(parts) > 2 and parts[0] == "tests" else None
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+def serial_group(nodeid: str) -> str | None:
+    parts = nodeid.split("/")
+    return SERIAL_GROUPS.get(parts[1]) if len(parts) > 2 and parts[0] == "tests" else None
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return serial_group(nodeid) or nodeid
+
+    return Scheduling(config, log)

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import suppress
-from infra.resources import Resources, Table
+from infra.resources import Bucket, Resources, Table
 
 _S = dynamodb.AttributeType.STRING
 
@@ -90,7 +90,7 @@ class Data(Construct):
                         max_age=3000,
                     )
                 ],
-                lifecycle_rules=_lifecycle(stage),
+                lifecycle_rules=_lifecycle(stage, bucket),
                 removal_policy=removal,
             )
 
@@ -171,17 +171,21 @@ def _table(scope: Construct, table: Table, stage: str, removal: RemovalPolicy) -
     return result
 
 
-# Intake marks an upload of a draft with this tag; submitting the dossier removes it.
-DRAFT_TAG = ("motcua:draft", "true")
-
-
-def _lifecycle(stage: StageConfig) -> list[s3.LifecycleRule]:
+def _lifecycle(stage: StageConfig, bucket: Bucket) -> list[s3.LifecycleRule]:
+    # Intake tags the uploads of a draft (bucket.draft_tag); submitting removes the tag.
+    drafts = (
+        [
+            s3.LifecycleRule(
+                id="abandoned-drafts",
+                tag_filters={bucket.draft_tag[0]: bucket.draft_tag[1]},
+                expiration=Duration.days(stage.abandoned_draft_days),
+            )
+        ]
+        if bucket.draft_tag
+        else []
+    )
     return [
-        s3.LifecycleRule(
-            id="abandoned-drafts",
-            tag_filters={DRAFT_TAG[0]: DRAFT_TAG[1]},
-            expiration=Duration.days(stage.abandoned_draft_days),
-        ),
+        *drafts,
         s3.LifecycleRule(
             id="incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(2)
         ),

@@ -320,7 +320,14 @@ def _statements(
         statements.append(
             iam.PolicyStatement(
                 sid="Documents",
-                actions=["s3:GetObject", "s3:PutObject"],
+                # PutObjectTagging: presigned uploads of drafts carry the draft tag;
+                # DeleteObjectTagging: submitting a dossier keeps its files for good.
+                actions=[
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:PutObjectTagging",
+                    "s3:DeleteObjectTagging",
+                ],
                 resources=[b.arn_for_objects("*") for b in data.buckets.values()],
             )
         )
@@ -429,6 +436,8 @@ def function_environment(stage: StageConfig, resources: Resources, data: Data) -
         env[f"{queue.consumer.upper()}_EVENTS_QUEUE"] = data.queues[queue.consumer].queue_name
     for bucket in resources.buckets:
         env[bucket.env_var] = data.buckets[bucket.logical_name].bucket_name
+        if bucket.draft_tag:
+            env[bucket.draft_tag_env] = "=".join(bucket.draft_tag)
     return env
 
 

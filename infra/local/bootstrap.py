@@ -76,6 +76,8 @@ class Stack:
             env[f"{queue.consumer.upper()}_EVENTS_QUEUE"] = queue.name(self.stage)
         for bucket in resources.buckets:
             env[bucket.env_var] = self.buckets[bucket.logical_name]
+            if bucket.draft_tag:
+                env[bucket.draft_tag_env] = "=".join(bucket.draft_tag)
         return env
 
 

@@ -29,6 +29,16 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 780}
+# Visible form controls that no <label>, aria-label or aria-labelledby names.
+UNLABELED_CONTROLS = """
+[...document.querySelectorAll('main input, main select, main textarea, main button')]
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => el.tagName === 'BUTTON'
+      ? !el.textContent.trim() && !el.getAttribute('aria-label')
+      : !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+        && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 120))
+"""
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -126,7 +136,11 @@ class Portal:
         self.settle()
 
     def shot(self, label: str) -> None:
-        """Screenshots of the page as it is, at desktop and at 360 px wide."""
+        """Screenshots of the page as it is, at desktop and at 360 px wide; on the way, every
+        control must have a label and the page must fit a 360 px screen."""
+        unlabeled = self.page.evaluate(UNLABELED_CONTROLS)
+        assert unlabeled == [], f"{label}: controls without a label: {unlabeled}"
+        assert self.page.title().strip(), f"{label}: the page has no title"
         self.shots += 1
         SCREENSHOTS.mkdir(exist_ok=True)
         stem = f"{self.name}-{self.shots:02d}-{label}"

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from chalice.test import Client
@@ -686,3 +688,32 @@ def test_the_new_operations_are_in_the_openapi_document(intake: Client) -> None:
     assert {"put", "get"} <= set(paths["/procedures/{code}"])
     assert "get" in paths["/overdue"]
     assert paths["/overdue"]["get"]["security"] == [{"cognito": []}]
+
+
+# -- abandoned drafts ----------------------------------------------------------------------------
+def draft_files(dossier_id: str) -> dict[str, dict[str, str]]:
+    """The dossier's uploaded files in S3, with their tags."""
+    s3 = boto3.client("s3")
+    bucket = os.environ["ATTACHMENTS_BUCKET"]
+    keys = [
+        o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"] if dossier_id in o["Key"]
+    ]
+    return {
+        key: {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+        for key in keys
+    }
+
+
+def test_files_of_a_draft_expire_unless_the_dossier_is_submitted(
+    intake: Client, auth: Auth
+) -> None:
+    """A lifecycle rule expires files still tagged as a draft's: submitting keeps them."""
+    dossier = create(intake, auth)
+    for code in required_documents(intake, dossier["procedure_code"]):
+        upload(intake, auth, dossier["id"], code)
+    files = draft_files(dossier["id"])
+    assert files
+    assert all(tags == {"motcua:draft": "true"} for tags in files.values())
+    status, _ = call(intake, "POST", f"/dossiers/{dossier['id']}/submit", auth("citizen1"))
+    assert status == 200
+    assert all(tags == {} for tags in draft_files(dossier["id"]).values())

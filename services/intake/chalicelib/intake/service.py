@@ -335,11 +335,16 @@ class IntakeService:
             self.clock(),
         )
         self._store(dossier, [])
+        # A draft may be abandoned: its files carry the tag a lifecycle rule expires them by.
+        draft = dossier.status is Status.DRAFT
         return {
             "attachment_id": attachment.attachment_id,
             "document_code": attachment.document_code,
             **uploads.presigned_put(
-                self.settings.attachments_bucket, attachment.s3_key, attachment.content_type
+                self.settings.attachments_bucket,
+                attachment.s3_key,
+                attachment.content_type,
+                self.settings.attachments_draft_tag if draft else None,
             ),
         }
 
@@ -358,6 +363,12 @@ class IntakeService:
             )
             return self._save(dossier)
         operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at)
+        # Keep the files for good before the dossier is submitted (if the write below fails,
+        # the draft's files merely stay until it is deleted by hand, never the other way round).
+        if self.settings.attachments_draft_tag:
+            for attachment in dossier.attachments:
+                if sizes.get(attachment.attachment_id) is not None:
+                    uploads.untag(self.settings.attachments_bucket, attachment.s3_key)
         return self._save(dossier)
 
     def accept(self, dossier_id: str, actor: Actor) -> Dossier:

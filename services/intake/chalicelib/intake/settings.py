@@ -17,6 +17,8 @@ class IntakeSettings(BaseSettings):
     attachments_bucket: str = env_field("ATTACHMENTS_BUCKET")
     results_bucket: str = env_field("RESULTS_BUCKET")
     upload_url_ttl_s: int = env_field("UPLOAD_URL_TTL_S", 900)
+    # "key=value": uploads of a draft carry it; a lifecycle rule expires them if never submitted
+    attachments_draft_tag: str = env_field("ATTACHMENTS_BUCKET_DRAFT_TAG", "")
     download_url_ttl_s: int = env_field("DOWNLOAD_URL_TTL_S", 300)
     calendar_cache_s: int = env_field("CALENDAR_CACHE_S", 60)
     # How long a process keeps the catalogue (with the administrator's edits) before re-reading.

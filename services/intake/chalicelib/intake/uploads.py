@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from botocore.exceptions import ClientError
 
@@ -13,13 +13,25 @@ from chalicelib.intake.settings import get_settings
 from motcua_shared.aws import client
 
 
-def presigned_put(bucket: str, key: str, content_type: str) -> dict[str, Any]:
+def presigned_put(
+    bucket: str, key: str, content_type: str, tag: str | None = None
+) -> dict[str, Any]:
+    """A URL the browser PUTs the file to, with the headers it must send (signed with it);
+    ``tag`` ("key=value") is put on the object with the upload."""
+    params = {"Bucket": bucket, "Key": key, "ContentType": content_type}
+    headers = {"Content-Type": content_type}
+    if tag:
+        name, _, value = tag.partition("=")
+        params["Tagging"] = headers["x-amz-tagging"] = urlencode({name: value})
     url = client("s3").generate_presigned_url(
-        "put_object",
-        Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
-        ExpiresIn=get_settings().upload_url_ttl_s,
+        "put_object", Params=params, ExpiresIn=get_settings().upload_url_ttl_s
     )
-    return {"upload_url": url, "method": "PUT", "headers": {"Content-Type": content_type}}
+    return {"upload_url": url, "method": "PUT", "headers": headers}
+
+
+def untag(bucket: str, key: str) -> None:
+    """Take the draft tag off an uploaded file, so no lifecycle rule ever expires it."""
+    client("s3").delete_object_tagging(Bucket=bucket, Key=key)
 
 
 def presigned_get(bucket: str, key: str, filename: str) -> str:
