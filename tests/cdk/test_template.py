@@ -242,6 +242,11 @@ def test_user_pool_groups_and_buckets(synth: Synth, stage: str) -> None:
         assert props["BucketEncryption"]
         (cors,) = props["CorsConfiguration"]["CorsRules"]
         assert set(cors["AllowedMethods"]) == set(bucket.cors_methods)
-        rules = {r["Id"] for r in props["LifecycleConfiguration"]["Rules"] if "Id" in r}
-        assert "abandoned-drafts" in rules
+        rules = {r["Id"]: r for r in props["LifecycleConfiguration"]["Rules"] if "Id" in r}
+        if bucket.draft_tag:  # files of drafts never submitted expire by the tag intake sets
+            drafts = rules["abandoned-drafts"]
+            key, value = bucket.draft_tag
+            assert drafts["TagFilters"] == [{"Key": key, "Value": value}]
+        else:
+            assert "abandoned-drafts" not in rules
     assert synth.resources(stage, "AWS::CloudFront::Distribution")

@@ -42,6 +42,8 @@ LEADER = next(u for u in DEMO_USERS if u.username == "leader1")
 # -- helpers -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def notify(aws: Stack) -> Iterator[Client]:
+    # Other modules' events wait in notify's queue: these tests start from an empty one.
+    boto3.client("sqs").purge_queue(QueueUrl=aws.queue_urls["notify"])
     with Client(load_app("notify").app) as client:
         yield client
 
