@@ -336,7 +336,8 @@ def verify_result(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/documents/{kind}",
     roles=SIGNED_IN,
-    summary="A printable slip: receipt, supplement_request, refusal, apology, control_sheet",
+    summary="A printable slip: receipt, supplement_request, refusal, apology, control_sheet, "
+    "result (with a QR to the result's public verification)",
 )
 def printable_document(request: ApiRequest[Any]) -> Response:
     kind = request.path["kind"]
@@ -351,6 +352,11 @@ def printable_document(request: ApiRequest[Any]) -> Response:
         "agency_name": procedure.agency_name,
         "tracking_url": links.tracking(settings.public_base_url, dossier.code)
         if dossier.code
+        else None,
+        "verification_url": links.verification(
+            settings.public_base_url, dossier.result.verification_code
+        )
+        if dossier.result and dossier.result.verification_code
         else None,
         "dossier": dossier_view(dossier),
         "documents": procedure.to_dict()["documents"],

@@ -13,6 +13,9 @@ import segno
 
 from chalicelib.intake.documents import KINDS, UnknownDocumentKind, qr_svg, render
 
+# The national one-stop forms; the result verification slip has its own tests below.
+FORMS = tuple(k for k in KINDS if k != "result")
+
 URL = "http://127.0.0.1:8000/track/000.00.01.H56-261123-0001"
 CODE = "000.00.01.H56-261123-0001"
 NAME = "Nguyễn Thị Hồng Nhung"
@@ -190,7 +193,7 @@ class TagBalance(HTMLParser):
             self.stack.pop()
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", FORMS)
 def test_every_form_renders_its_content(kind: str, context: dict[str, Any]) -> None:
     page = render(kind, context)
     number, title = TITLES[kind]
@@ -213,7 +216,7 @@ def test_every_form_renders_its_content(kind: str, context: dict[str, Any]) -> N
     assert "None" not in page
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", FORMS)
 def test_pages_are_self_contained_and_balanced(kind: str, context: dict[str, Any]) -> None:
     page = render(kind, context)
     lowered = page.lower()
@@ -226,7 +229,7 @@ def test_pages_are_self_contained_and_balanced(kind: str, context: dict[str, Any
     assert parser.stack == []
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", FORMS)
 def test_values_are_escaped(kind: str, context: dict[str, Any]) -> None:
     context["dossier"]["applicant"]["full_name"] = '<script>alert("x")</script> & Co'
     context["dossier"]["code"] = 'X"><b>'
@@ -244,7 +247,7 @@ def test_unknown_kind_raises(context: dict[str, Any]) -> None:
     assert issubclass(UnknownDocumentKind, ValueError)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", FORMS)
 def test_missing_values_show_a_dash(kind: str) -> None:
     context: dict[str, Any] = {
         "agency_name": "Sở Y tế tỉnh Khánh Hòa",
@@ -274,7 +277,7 @@ def test_missing_values_show_a_dash(kind: str) -> None:
 
 
 def test_an_empty_context_still_renders() -> None:
-    for kind in KINDS:
+    for kind in FORMS:
         page = render(kind, {})
         assert "None" not in page
         assert "<svg" not in page  # nothing to encode
@@ -420,3 +423,42 @@ def test_the_page_embeds_the_qr_of_the_tracking_url(context: dict[str, Any]) -> 
     other = copy.deepcopy(context)
     other["tracking_url"] = URL.replace("0001", "0002")
     assert qr_svg(URL) not in render("receipt", other)
+
+
+VERIFY_URL = "https://dichvucong.soyte.example.gov.vn/xac-thuc/KQ7F3A9C21"
+
+
+def with_result(context: dict[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(context)
+    result["dossier"]["result"] = {
+        "verification_code": "KQ7F3A9C21",
+        "sha256": "ab" * 32,
+        "issued_at": "2026-11-23T09:30:00+07:00",
+        "filename": "ket-qua.pdf",
+    }
+    result["dossier"]["result_summary"] = "Cấp số tiếp nhận <123>/26/CBMP"
+    result["verification_url"] = VERIFY_URL
+    return result
+
+
+def test_the_result_slip_leads_to_the_public_verification(context: dict[str, Any]) -> None:
+    page = render("result", with_result(context))
+    assert "<h1>PHIẾU XÁC THỰC KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH</h1>" in page
+    assert qr_svg(VERIFY_URL) in page  # the QR printed with the result
+    assert qr_svg(URL) not in page  # not the tracking page
+    assert "Quét mã để xác thực kết quả" in page
+    assert "KQ7F3A9C21" in page
+    assert "ab" * 32 in page
+    assert "Cấp số tiếp nhận &lt;123&gt;/26/CBMP" in page
+    assert "Mẫu số" not in page  # not one of the national forms
+    assert "23/11/2026" in page
+    checker = TagBalance()
+    checker.feed(page)
+    assert checker.errors == []
+    assert checker.stack == []
+
+
+def test_the_result_slip_before_there_is_a_result(context: dict[str, Any]) -> None:
+    page = render("result", context)
+    assert "Hồ sơ chưa có kết quả điện tử." in page
+    assert "<svg" not in page

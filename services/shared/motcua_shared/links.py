@@ -24,3 +24,8 @@ def officer_dossier(base_url: str, dossier_id: str) -> str:
 def tracking(base_url: str, code: str) -> str:
     """The public tracking page of a dossier code (no sign-in)."""
     return _join(base_url, f"/tra-cuu?ma={quote(code, safe='')}")
+
+
+def verification(base_url: str, verification_code: str) -> str:
+    """The public page that tells whether an electronic result is authentic."""
+    return _join(base_url, f"/xac-thuc/{quote(verification_code, safe='')}")

@@ -70,6 +70,7 @@ const SLIPS = [
   ["supplement_request", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", (d) => d.supplement_requests.length],
   ["refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", (d) => d.status === "refused"],
   ["apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", (d) => d.extensions.length],
+  ["result", "Phiếu xác thực kết quả (có mã QR)", (d) => Boolean(d.result)],
 ];
 const RATINGS = [["5", "Rất hài lòng"], ["4", "Hài lòng"], ["3", "Bình thường"], ["2", "Không hài lòng"], ["1", "Rất không hài lòng"]];
 const WITHDRAWABLE = new Set(["submitted", "supplement_requested", "accepted", "processing", "fee_requested"]);

@@ -70,6 +70,7 @@ const PRINTABLES = [
   ["refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)", (d) => d.status === "refused"],
   ["apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)", (d) => d.extensions.length > 0],
   ["control_sheet", "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)", (d) => Boolean(d.code)],
+  ["result", "Phiếu xác thực kết quả (có mã QR)", (d) => Boolean(d.result)],
 ];
 
 const HOUR = 3600 * 1000;

@@ -16,10 +16,18 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-KINDS: tuple[str, ...] = ("receipt", "supplement_request", "refusal", "apology", "control_sheet")
+KINDS: tuple[str, ...] = (
+    "receipt",
+    "supplement_request",
+    "refusal",
+    "apology",
+    "control_sheet",
+    "result",
+)
 
 DASH = "—"
 QR_CAPTION = "Quét mã để tra cứu tiến độ hồ sơ"
+QR_RESULT_CAPTION = "Quét mã để xác thực kết quả"
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 DELIVERY_METHODS: dict[str, str] = {
@@ -225,9 +233,9 @@ def _page(title: str, body: str) -> str:
 def _heading(agency_name: Any, form_no: str, dated: Any) -> str:
     agency = display(agency_name)
     unit = '<br><span class="unit-line">BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</span>'
+    number = f'<p class="form-no">Mẫu số {html.escape(form_no)}</p>\n' if form_no else ""
     return (
-        f'<p class="form-no">Mẫu số {html.escape(form_no)}</p>\n'
-        '<table class="heading" role="presentation"><tr>\n'
+        number + '<table class="heading" role="presentation"><tr>\n'
         f'<td><div class="agency">{html.escape(agency.upper())}{unit}</div>'
         '<span class="rule"></span></td>\n'
         '<td><div class="motto-1">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>'
@@ -237,15 +245,15 @@ def _heading(agency_name: Any, form_no: str, dated: Any) -> str:
     )
 
 
-def _code_box(code: Any, tracking_url: Any) -> str:
+def _code_box(code: Any, tracking_url: Any, qr_caption: str = QR_CAPTION) -> str:
     url = display(tracking_url)
     if url == DASH:
-        caption = f"{html.escape(QR_CAPTION)}: {DASH}"
+        caption = f"{html.escape(qr_caption)}: {DASH}"
         qr = f'<figure class="qr"><figcaption>{caption}</figcaption></figure>'
     else:
         qr = (
             '<figure class="qr">'
-            f"{qr_svg(url)}<figcaption>{html.escape(QR_CAPTION)}"
+            f"{qr_svg(url)}<figcaption>{html.escape(qr_caption)}"
             f'<span class="qr-url">{html.escape(url)}</span></figcaption></figure>'
         )
     return (
@@ -554,12 +562,36 @@ def _control_sheet(context: Mapping[str, Any], dossier: Mapping[str, Any]) -> st
 
 _Builder = Callable[[Mapping[str, Any], Mapping[str, Any]], str]
 
+
+def _result(context: Mapping[str, Any], dossier: Mapping[str, Any]) -> str:
+    """A slip to print with (or stamp on) the result: the QR leads to the public verification."""
+    result = _get(dossier, "result")
+    if not isinstance(result, Mapping):
+        return "<p>Hồ sơ chưa có kết quả điện tử.</p>"
+    return "\n".join(
+        [
+            _fields(
+                [
+                    ("Thủ tục", _get(dossier, "procedure_name")),
+                    ("Kết quả giải quyết", _get(dossier, "result_summary")),
+                    ("Ngày cấp", format_time(_get(result, "issued_at"))),
+                    ("Mã xác thực", _get(result, "verification_code")),
+                    ("Mã băm SHA-256 của tệp", _get(result, "sha256")),
+                ]
+            ),
+            "<p>Bất kỳ ai cũng có thể kiểm tra tính xác thực của kết quả này bằng mã xác thực "
+            "hoặc mã QR, tại trang xác thực kết quả của Cổng dịch vụ công.</p>",
+        ]
+    )
+
+
 _FORMS: dict[str, tuple[str, str, _Builder]] = {
     "receipt": ("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", _receipt),
     "supplement_request": ("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", _supplement_request),
     "refusal": ("03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", _refusal),
     "apology": ("04", "VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", _apology),
     "control_sheet": ("06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", _control_sheet),
+    "result": ("", "PHIẾU XÁC THỰC KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", _result),
 }
 
 
@@ -571,6 +603,8 @@ def _dated(kind: str, dossier: Mapping[str, Any]) -> Any:
         return _last(_get(dossier, "extensions")).get("at")
     if kind == "refusal":
         return None
+    if kind == "result":
+        return _get(_get(dossier, "result"), "issued_at")
     return _received_at(dossier)
 
 
@@ -586,9 +620,12 @@ def render(kind: str, context: dict[str, Any]) -> str:
         [
             _heading(context.get("agency_name"), form_no, _dated(kind, dossier)),
             f"<h1>{html.escape(title)}</h1>",
-            _code_box(code, context.get("tracking_url")),
+            _code_box(code, context.get("verification_url"), QR_RESULT_CAPTION)
+            if kind == "result"
+            else _code_box(code, context.get("tracking_url")),
             build(context, dossier),
         ]
     )
-    page_title = f"Mẫu số {form_no} – {title.capitalize()} – {display(code)}"
+    number = f"Mẫu số {form_no} – " if form_no else ""
+    page_title = f"{number}{title.capitalize()} – {display(code)}"
     return _page(page_title, body)
