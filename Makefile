@@ -74,3 +74,18 @@ deploy: install
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
+
+# Dead-letter queues (README "Architecture"): `make redrive QUEUE=notify` lists what the notify
+# DLQ of the running local stack holds and why; IDS="<message id> ..." (or IDS=all) moves those
+# back to the queue once the cause is fixed. On AWS: python -m infra.ops dlq ... --aws.
+.PHONY: redrive
+redrive: install
+	@test -n "$(QUEUE)" || { echo 'usage: make redrive QUEUE=intake|payment|delivery|notify [IDS="<message id> ..."|IDS=all]'; exit 2; }
+	$(BIN)/python -m infra.ops dlq $(if $(IDS),redrive,list) --queue $(QUEUE) \
+	  $(if $(filter all,$(IDS)),--all,$(addprefix --message-id ,$(IDS)))
+
+# Figures, not tests (README "Benchmarks"): cold start, requests and cost per dossier, throughput
+# and latency on the local stack; writes bench/results.json and prints a table (a few minutes).
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench

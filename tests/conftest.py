@@ -31,8 +31,9 @@ for _bucket in RESOURCES.buckets:
 # `make test` runs two pytest workers (xdist). The tests that drive a local stack over HTTP
 # (e2e, browser) go to one worker as one unit, so no two stacks compete for the two cores, and so
 # do the CDK tests (one synthesis, one build directory); the in-process unit and service tests are
-# shared out one by one. (xdist's own --dist loadgroup did not group here: pytest 9, xdist 3.8.)
-SERIAL_GROUPS = {"e2e": "stack", "browser": "stack", "cdk": "cdk"}
+# shared out one by one. The reliability suite is one unit with its own stack, beside them.
+# (xdist's own --dist loadgroup did not group here: pytest 9, xdist 3.8.)
+SERIAL_GROUPS = {"e2e": "stack", "browser": "stack", "cdk": "cdk", "reliability": "reliability"}
 
 
 def serial_group(nodeid: str) -> str | None:

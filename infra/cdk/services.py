@@ -427,6 +427,8 @@ def function_environment(stage: StageConfig, resources: Resources, data: Data) -
         "NOTIFY_SMS_SENDER_ID": resources.messaging.sms_sender_id,
         "PUBLIC_BASE_URL": f"https://{stage.web_domain}",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        # pydantic would otherwise scan every installed package for plugins at cold start
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
     }
     for table in resources.tables:
         env[table.env_var] = data.tables[table.logical_name].table_name

@@ -67,6 +67,8 @@ class Stack:
             "MAX_RECEIVE_COUNT": str(_max_receive_count(resources)),
             "NOTIFY_EMAIL_SENDER": resources.messaging.email_sender,
             "NOTIFY_SMS_SENDER_ID": resources.messaging.sms_sender_id,
+            # pydantic would otherwise scan every installed package for plugins at cold start
+            "PYDANTIC_DISABLE_PLUGINS": "__all__",
         }
         for table in resources.tables:
             env[table.env_var] = self.tables[table.logical_name]

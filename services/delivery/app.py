@@ -39,7 +39,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class PickupIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     dossier_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     address: Text
     preferred_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
@@ -133,7 +133,12 @@ def postal_callback(request: ApiRequest[CallbackIn]) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), service.apply_event, settings.max_receive_count)
+    return consume_sqs_batch(
+        event.to_dict(),
+        service.apply_event,
+        settings.max_receive_count,
+        failures=settings.shipments_table,
+    )
 
 
 @app.on_dynamodb_record(stream_arn=settings.shipments_stream_arn, batch_size=100)

@@ -338,6 +338,7 @@ def verify_result(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=SIGNED_IN,
     summary="A printable slip: receipt, supplement_request, refusal, apology, control_sheet, "
     "result (with a QR to the result's public verification)",
+    content_types=("text/html",),
 )
 def printable_document(request: ApiRequest[Any]) -> Response:
     kind = request.path["kind"]
@@ -425,6 +426,7 @@ def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=(Role.LEADER, Role.ADMIN),
     query=("from", "to", "unit", "format"),
     summary="On-time rates, processing time and satisfaction by unit and officer",
+    content_types=("application/json", "text/csv", XLSX),
 )
 def statistics(request: ApiRequest[Any]) -> Any:
     q = request.query
@@ -505,7 +507,9 @@ def apply_event(envelope: Envelope, data: Any) -> None:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), apply_event, settings.max_receive_count)
+    return consume_sqs_batch(
+        event.to_dict(), apply_event, settings.max_receive_count, failures=settings.dossiers_table
+    )
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

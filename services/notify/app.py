@@ -49,7 +49,7 @@ service = NotifyService(
 
 
 class PreferencesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     channels: Annotated[list[Literal["email", "sms"]], Field(min_length=1, max_length=2)]
 
 
@@ -115,7 +115,12 @@ def post_receipt(request: ApiRequest[Any]) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), service.apply_event, settings.max_receive_count)
+    return consume_sqs_batch(
+        event.to_dict(),
+        service.apply_event,
+        settings.max_receive_count,
+        failures=settings.notifications_table,
+    )
 
 
 @app.schedule("rate(1 minute)")

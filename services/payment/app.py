@@ -39,7 +39,7 @@ service = PaymentService(PaymentRepository(), provider, settings)
 
 
 class NewPayment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     dossier_id: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
     ]
@@ -112,6 +112,7 @@ def vnpay_ipn(request: ApiRequest[Any]) -> Response:
     roles=PUBLIC,
     query=("vnp_TxnRef", "vnp_SecureHash"),
     summary="Where the browser lands after paying: shows the verified result, changes nothing",
+    content_types=("text/html",),
 )
 def vnpay_return(request: ApiRequest[Any]) -> Response:
     valid, payment, reason = service.verified_return(request.query)
@@ -138,7 +139,12 @@ def reconcile_payments(event: Any) -> dict[str, int]:
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)
 def handle_events(event: Any) -> dict[str, Any]:
-    return consume_sqs_batch(event.to_dict(), service.apply_event, settings.max_receive_count)
+    return consume_sqs_batch(
+        event.to_dict(),
+        service.apply_event,
+        settings.max_receive_count,
+        failures=settings.payments_table,
+    )
 
 
 @app.on_dynamodb_record(stream_arn=settings.payments_stream_arn, batch_size=100)

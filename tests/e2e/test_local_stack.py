@@ -62,7 +62,7 @@ def test_citizen_to_returned_result_with_events_delivered_once(stack: RunningSta
     for document in procedure["documents"]:
         if not document["required"]:
             continue
-        content = ("Tài liệu " + document["name"]).encode()
+        content = b"%PDF-1.4\n" + ("Tài liệu " + document["name"]).encode()  # a PDF by its bytes
         slot = stack.call(
             "POST",
             f"/intake/dossiers/{dossier_id}/attachments",

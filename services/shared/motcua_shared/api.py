@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -83,6 +84,8 @@ class Operation:
     body: type[BaseModel] | None
     query: tuple[str, ...]
     errors: tuple[type[ApiError], ...]
+    # Media types of the success response (a printable page is text/html, a report text/csv).
+    content_types: tuple[str, ...] = ("application/json",)
 
 
 # What a person reads for pydantic's error types (the rest: "Giá trị không hợp lệ.").
@@ -193,8 +196,10 @@ class Api:
         query: Iterable[str] = (),
         status: int = 200,
         errors: Iterable[type[ApiError]] = (),
+        content_types: Sequence[str] = ("application/json",),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups."""
+        """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
+        ``content_types``: what a success answers (documented; JSON unless the view says)."""
 
         def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(handler)
@@ -226,6 +231,7 @@ class Api:
                         body=body,
                         query=tuple(query),
                         errors=tuple(errors),
+                        content_types=tuple(content_types),
                     )
                 )
             return view
@@ -277,12 +283,21 @@ def _raw_bytes(raw: str | bytes | None) -> bytes:
     return raw.encode() if isinstance(raw, str) else bytes(raw)
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _json_body(raw: str | bytes | None) -> Any:
     if not raw:
         return {}
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge()
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        parsed = json.loads(raw)
+        if _SURROGATE_ESCAPE.search(raw if isinstance(raw, bytes) else raw.encode()):
+            # "\ud800" alone is JSON but no text: it could not be encoded, signed or stored.
+            json.dumps(parsed, ensure_ascii=False).encode()
+        return parsed
+    except (UnicodeDecodeError, UnicodeEncodeError, json.JSONDecodeError) as exc:
         raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
+    except RecursionError:  # "[[[[…" nested deeper than the parser goes (no body of ours does)
+        raise MalformedJson("The request body nests too deeply.") from None

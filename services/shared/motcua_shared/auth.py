@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from motcua_shared.errors import Forbidden, Unauthenticated
 from motcua_shared.settings import BaseSettings
 
@@ -60,6 +58,7 @@ class SigningKeys:
         return key
 
     def _refresh(self) -> None:
+        import jwt  # with cryptography: about 40 ms of import, only where tokens are read
         import requests  # only on a cold start or a key rotation
 
         with self._lock:
@@ -96,6 +95,8 @@ class TokenVerifier:
         )
 
     def verify(self, token: str) -> dict[str, Any]:
+        import jwt  # lazily: functions fed by queues and streams never verify a token
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

@@ -6,8 +6,10 @@ event causes; a second delivery finds the record and changes nothing.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,6 +19,7 @@ from pynamodb.models import Model
 
 from motcua_shared.events import Envelope, parse_event
 from motcua_shared.logs import get_logger
+from motcua_shared.masking import mask_text
 
 INBOX_PREFIX = "INBOX#"
 INBOX_SORT_KEY = "INBOX"
@@ -71,14 +74,20 @@ EventHandler = Callable[[Envelope, BaseModel], None]
 
 
 def consume_sqs_batch(
-    event: dict[str, Any], handle: EventHandler, max_receive_count: int | None = None
+    event: dict[str, Any],
+    handle: EventHandler,
+    max_receive_count: int | None = None,
+    failures: FailureLog | str | None = None,
 ) -> dict[str, Any]:
     """SQS handler body: validate each message against the event contract and apply it.
 
     A message that fails (invalid, or its handler raised) is reported in ``batchItemFailures``;
     SQS redelivers it and, after ``maxReceiveCount`` attempts, moves it to the dead-letter queue.
-    The rest of the batch is deleted normally.
+    The rest of the batch is deleted normally. With ``failures`` (a :class:`FailureLog` or the
+    name of the consumer's table) each failure is also recorded by message id, for whoever
+    later looks at the dead-letter queue (``python -m infra.ops dlq list``).
     """
+    log = FailureLog(failures) if isinstance(failures, str) else failures
     from aws_lambda_powertools.utilities.batch import (
         BatchProcessor,
         EventType,
@@ -90,7 +99,7 @@ def consume_sqs_batch(
         try:
             envelope, data = parse_event(record.body)
             handle(envelope, data)
-        except Exception:
+        except Exception as exc:
             count = _receive_count(record)
             last = (
                 max_receive_count is not None
@@ -103,6 +112,8 @@ def consume_sqs_batch(
                 else "event failed; it will be retried",
                 extra={"message_id": record.message_id, "receive_count": count},
             )
+            if log is not None:
+                log.record_quietly(record.message_id, record.body, exc, count)
             raise
 
     processor = BatchProcessor(event_type=EventType.SQS)
@@ -112,3 +123,148 @@ def consume_sqs_batch(
 
 def _receive_count(record: Any) -> str:
     return str(record.raw_event.get("attributes", {}).get("ApproximateReceiveCount", "?"))
+
+
+FAILURE_PREFIX = "FAILURE#"
+FAILURE_SORT_KEY = "FAILURE"
+# As long as a message may sit in a dead-letter queue (infra/resources.py: Queue.dlq_retention_s).
+FAILURE_RETENTION_S = 14 * 24 * 3600
+REASON_MAX_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a message failed: the first and the latest reason, and how often it was received."""
+
+    message_id: str
+    first_reason: str
+    first_at: str
+    last_reason: str
+    last_at: str
+    failures: int
+    receive_count: int | None = None
+    event_type: str | None = None
+    event_id: str | None = None
+    dossier_id: str | None = None
+
+
+class FailureLog:
+    """Failed messages of one consumer, by SQS message id, in the consumer's own table
+    (``FAILURE#<message id>`` / ``FAILURE``, expiring with the dead-letter queue's retention).
+
+    A dead-lettered message carries no reason of its own; this is where an operator finds it.
+    """
+
+    def __init__(
+        self, table_name: str, retention_s: int = FAILURE_RETENTION_S, client: Any = None
+    ) -> None:
+        self.table_name = table_name
+        self.retention_s = retention_s
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from motcua_shared import aws
+
+            self._client = aws.client("dynamodb")
+        return self._client
+
+    def record(self, message_id: str, body: str, reason: str, receive_count: str = "?") -> None:
+        """Remember one failed attempt: the first reason stays, the latest replaces the last."""
+        from motcua_shared import timeutil
+
+        now = timeutil.now()
+        values: dict[str, Any] = {
+            ":reason": {"S": _clip(reason)},
+            ":at": {"S": timeutil.to_iso(now)},
+            ":expires": {"N": str(int(now.timestamp()) + self.retention_s)},
+            ":one": {"N": "1"},
+        }
+        assignments = [
+            "first_reason = if_not_exists(first_reason, :reason)",
+            "first_at = if_not_exists(first_at, :at)",
+            "last_reason = :reason",
+            "last_at = :at",
+            "expires_at = :expires",
+        ]
+        if receive_count.isdigit():
+            values[":count"] = {"N": receive_count}
+            assignments.append("receive_count = :count")
+        for name, value in _envelope_fields(body).items():
+            values[":" + name] = {"S": value}
+            assignments.append(f"{name} = :{name}")
+        self.client.update_item(
+            TableName=self.table_name,
+            Key=_failure_key(message_id),
+            UpdateExpression="SET " + ", ".join(assignments) + " ADD failures :one",
+            ExpressionAttributeValues=values,
+        )
+
+    def record_quietly(self, message_id: str, body: str, exc: BaseException, count: str) -> None:
+        """:meth:`record`, best effort: a failure to record never hides the message's own."""
+        try:
+            self.record(message_id, body, f"{type(exc).__name__}: {exc}", count)
+        except Exception:
+            logger.warning(
+                "the failure could not be recorded", exc_info=True, extra={"message_id": message_id}
+            )
+
+    def get(self, message_ids: list[str]) -> dict[str, Failure]:
+        """The recorded failures of these messages (those with none are left out)."""
+        found: dict[str, Failure] = {}
+        unique = list(dict.fromkeys(message_ids))
+        for start in range(0, len(unique), 100):
+            keys: list[dict[str, Any]] = [_failure_key(m) for m in unique[start : start + 100]]
+            request: dict[str, Any] = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                answer = self.client.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self.table_name, []):
+                    failure = _failure_of(item)
+                    found[failure.message_id] = failure
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+
+def _failure_key(message_id: str) -> dict[str, Any]:
+    return {"pk": {"S": FAILURE_PREFIX + message_id}, "sk": {"S": FAILURE_SORT_KEY}}
+
+
+def _failure_of(item: dict[str, Any]) -> Failure:
+    def text(name: str) -> str | None:
+        return item[name]["S"] if name in item else None
+
+    return Failure(
+        message_id=item["pk"]["S"].removeprefix(FAILURE_PREFIX),
+        first_reason=text("first_reason") or "",
+        first_at=text("first_at") or "",
+        last_reason=text("last_reason") or "",
+        last_at=text("last_at") or "",
+        failures=int(item.get("failures", {}).get("N", "0")),
+        receive_count=int(item["receive_count"]["N"]) if "receive_count" in item else None,
+        event_type=text("event_type"),
+        event_id=text("event_id"),
+        dossier_id=text("dossier_id"),
+    )
+
+
+def _envelope_fields(body: str) -> dict[str, str]:
+    """What the body says it is (it may be no event at all: a poison message)."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return {}
+    if not isinstance(parsed, dict):
+        return {}
+    fields = {"event_type": "type", "event_id": "id", "dossier_id": "dossier_id"}
+    return {
+        name: parsed[key][:200]
+        for name, key in fields.items()
+        if isinstance(parsed.get(key), str) and parsed[key]
+    }
+
+
+def _clip(text: str, limit: int = REASON_MAX_CHARS) -> str:
+    """Masked (reasons may quote personal data) and short."""
+    masked = " ".join(mask_text(text).split()) or "?"
+    return masked if len(masked) <= limit else masked[: limit - 1] + "…"

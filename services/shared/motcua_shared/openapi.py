@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from motcua_shared.api import SIGNED_IN
-from motcua_shared.errors import ApiError, Forbidden, MalformedJson, Unauthenticated
+from motcua_shared.api import SIGNED_IN, PayloadTooLarge
+from motcua_shared.errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    MalformedJson,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 
 if TYPE_CHECKING:
-    from motcua_shared.api import Api
+    from motcua_shared.api import Api, Operation
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -50,17 +58,10 @@ def build_document(api: Api) -> dict[str, Any]:
         responses: dict[str, Any] = {
             str(op.status): {
                 "description": "OK",
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {media: _success_schema(media) for media in op.content_types},
             }
         }
-        errors: list[type[ApiError]] = list(op.errors)
-        if op.body is not None:
-            errors.append(MalformedJson)
-        if op.roles:
-            errors.append(Unauthenticated)
-            if op.roles != SIGNED_IN:
-                errors.append(Forbidden)
-        for error in errors:
+        for error in [*op.errors, *_errors_of(op)]:
             responses.setdefault(str(error.status), _error(error.message))
         operation: dict[str, Any] = {
             "operationId": op.name,
@@ -96,6 +97,43 @@ def build_document(api: Api) -> dict[str, Any]:
             },
         },
     }
+
+
+def _success_schema(media_type: str) -> dict[str, Any]:
+    if media_type == "application/json":
+        return {"schema": {"type": "object"}}
+    return {"schema": {"type": "string"}}  # a page, a CSV or a workbook
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class _DomainRule(ApiError):
+    status = 422
+    message = "The request breaks a rule of the domain (missing documents, wrong file, …)."
+
+
+def _errors_of(op: Operation) -> list[type[ApiError]]:
+    """Every error status the route can answer, from what it declares: a body or a write
+    (400 malformed or invalid, 413 too large), query parameters (400), what names a record — in
+    the path, the query or a body — (404 unknown, or another citizen's), roles (401, 403: a
+    signed-in route can still refuse in its handler), a write (409 conflict or invalid
+    transition, 422 a domain rule; a public write is a signed callback: a bad signature is 401)."""
+    errors: list[type[ApiError]] = []
+    write = op.method in _WRITES
+    if op.body is not None or write:
+        errors += [MalformedJson, PayloadTooLarge]
+    if op.query:
+        errors.append(ValidationFailed)
+    if _path_params(op.path) or op.query or write:  # an unknown or another citizen's record
+        errors.append(NotFound)
+    if op.roles or write:
+        errors.append(Unauthenticated)
+    if op.roles:
+        errors.append(Forbidden)
+    if write:
+        errors += [Conflict, _DomainRule]
+    return errors
 
 
 def _path_params(path: str) -> list[str]:

@@ -109,7 +109,8 @@ class PostOffice:
         expected = hmac.new(
             self.callback_secret.encode(), body["Data"].encode(), hashlib.sha256
         ).hexdigest()
-        if not hmac.compare_digest(given.lower(), expected):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a forgery may have).
+        if not hmac.compare_digest(given.lower().encode(), expected.encode()):
             raise BadSignature()
         try:
             data = json.loads(body["Data"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -26,8 +27,27 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 FormValue = str | int | float | bool | None
 
 
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=4000)
+    model_config = ConfigDict(extra="forbid", str_max_length=4000, defer_build=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def composed_text(cls, data: Any) -> Any:
+        """Vietnamese typed with combining marks (decomposed, as some keyboards and macOS send
+        it) is stored precomposed (NFC, as TCVN 6909 and the national portal expect), so the same
+        name is always the same string; nothing else is changed (emoji, zero-width and
+        direction marks are kept as sent)."""
+        return _nfc(data)
 
 
 class ApplicantIn(_Body):

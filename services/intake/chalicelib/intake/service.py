@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.intake import uploads
 from chalicelib.intake.announcements import announce, deadline_alert, national_sync
-from chalicelib.intake.domain import operations, stats, steps
+from chalicelib.intake.domain import filetypes, operations, stats, steps
 from chalicelib.intake.domain.calendar import CalendarAdjustments, WorkingCalendar
 from chalicelib.intake.domain.catalog import Procedure, ProcedureCatalog
 from chalicelib.intake.domain.codes import format_code
@@ -355,14 +355,22 @@ class IntakeService:
             a.attachment_id: uploads.object_size(self.settings.attachments_bucket, a.s3_key)
             for a in dossier.attachments
         }
+        # What each uploaded file really is (its first bytes), checked against its declared type.
+        heads = {
+            a.attachment_id: uploads.first_bytes(
+                self.settings.attachments_bucket, a.s3_key, filetypes.HEAD_BYTES
+            )
+            for a in dossier.attachments
+            if sizes.get(a.attachment_id) is not None
+        }
         procedure = self.catalog.get(dossier.procedure_code)
         at = self.clock()
         if dossier.status is Status.SUPPLEMENT_REQUESTED:
             operations.resubmit(
-                dossier, procedure, actor, sizes, self.upload_policy, self.calendar(), at
+                dossier, procedure, actor, sizes, self.upload_policy, self.calendar(), at, heads
             )
             return self._save(dossier)
-        operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at)
+        operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at, heads)
         # Keep the files for good before the dossier is submitted (if the write below fails,
         # the draft's files merely stay until it is deleted by hand, never the other way round).
         if self.settings.attachments_draft_tag:

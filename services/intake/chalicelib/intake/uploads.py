@@ -67,6 +67,18 @@ def object_size(bucket: str, key: str) -> int | None:
     return int(head["ContentLength"])
 
 
+def first_bytes(bucket: str, key: str, count: int) -> bytes:
+    """The first ``count`` bytes of an uploaded object (a ranged GET: the file's real type)."""
+    try:
+        got = client("s3").get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{count - 1}")
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "InvalidRange":  # an empty file
+            return b""
+        raise
+    head: bytes = got["Body"].read(count)
+    return head[:count]
+
+
 def sha256_of(bucket: str, key: str) -> str:
     body = client("s3").get_object(Bucket=bucket, Key=key)["Body"]
     digest = hashlib.sha256()

@@ -18,4 +18,5 @@ def verify(secret: str, body: bytes, signature: str | None) -> bool:
     """Constant-time check of the signature header against the body."""
     if not secret or not signature:
         return False
-    return hmac.compare_digest(sign(secret, body), signature.strip())
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged header may have).
+    return hmac.compare_digest(sign(secret, body).encode(), signature.strip().encode())

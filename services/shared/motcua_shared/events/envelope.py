@@ -18,7 +18,7 @@ class UnknownEventType(ValueError):
 class Envelope(BaseModel):
     """id, type, version, occurred_at, source, dossier_id, data."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(min_length=1)
     type: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class ShipmentEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     shipment_id: str
     dossier_id: str

@@ -116,3 +116,10 @@ class AttachmentNotFound(NotFound):
     code = "attachment_not_found"
     message = "The dossier has no uploaded file with this id."
     message_vi = "Hồ sơ không có tệp đính kèm này hoặc tệp chưa được tải lên."
+
+
+class AttachmentTypeMismatch(ApiError):
+    status = 422
+    code = "attachment_type_mismatch"
+    message = "An uploaded file is not of the type it was declared as."
+    message_vi = "Tệp đã tải lên không đúng định dạng đã khai báo."

@@ -4,6 +4,7 @@ storage and announcements are the service layer's business."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from chalicelib.intake.domain.errors import (
     UnsupportedFileType,
     WrongAmount,
 )
+from chalicelib.intake.domain.filetypes import check_uploaded_types
 from chalicelib.intake.domain.forms import check_form_data
 from chalicelib.intake.domain.lifecycle import next_status
 from chalicelib.intake.domain.model import (
@@ -148,9 +150,9 @@ def attach(
     if procedure.document(document_code) is None:
         raise UnknownDocument(document_code=document_code)
     if content_type not in policy.content_types:
-        raise UnsupportedFileType(accepted=sorted(policy.content_types))
+        raise UnsupportedFileType(accepted=sorted(policy.content_types), field="content_type")
     if size_bytes > policy.max_bytes:
-        raise FileTooLarge(max_bytes=policy.max_bytes)
+        raise FileTooLarge(max_bytes=policy.max_bytes, field="size_bytes")
     attachment_id = str(uuid.uuid4())
     attachment = Attachment(
         attachment_id=attachment_id,
@@ -175,8 +177,10 @@ def _check_documents(
     uploaded_sizes: dict[str, int | None],
     policy: UploadPolicy,
     at: datetime,
+    heads: Mapping[str, bytes] | None = None,
 ) -> None:
-    """Every required document has an uploaded file within the limits; mark them uploaded."""
+    """Every required document has an uploaded file within the limits, whose first bytes
+    (``heads``: attachment id → bytes, when read) match its declared type; mark them uploaded."""
     missing: list[str] = []
     for document in procedure.required_documents:
         attachment = dossier.attachment_for(document.code)
@@ -187,6 +191,7 @@ def _check_documents(
             raise FileTooLarge(max_bytes=policy.max_bytes, document_code=document.code)
     if missing:
         raise MissingDocuments(missing=missing)
+    check_uploaded_types(dossier, procedure, heads or {})
     for attachment in dossier.attachments:
         size = uploaded_sizes.get(attachment.attachment_id)
         if size is not None and attachment.status != "uploaded":
@@ -200,15 +205,17 @@ def submit(
     uploaded_sizes: dict[str, int | None],
     policy: UploadPolicy,
     at: datetime,
+    heads: Mapping[str, bytes] | None = None,
 ) -> None:
     """Send the dossier to the desk.
 
-    ``uploaded_sizes``: attachment id → size of its object in S3 (None: nothing uploaded).
+    ``uploaded_sizes``: attachment id → size of its object in S3 (None: nothing uploaded);
+    ``heads``: attachment id → the object's first bytes (its real type).
     """
     _require_owner(dossier, actor)
     target = next_status(dossier.status, Action.SUBMIT, actor.roles)
     check_form_data(procedure, dossier.form_data, complete=True)
-    _check_documents(dossier, procedure, uploaded_sizes, policy, at)
+    _check_documents(dossier, procedure, uploaded_sizes, policy, at, heads)
     dossier.submitted_at = at
     dossier.record(Action.SUBMIT, target, actor, at)
 
@@ -401,6 +408,7 @@ def resubmit(
     policy: UploadPolicy,
     calendar: WorkingCalendar,
     at: datetime,
+    heads: Mapping[str, bytes] | None = None,
 ) -> None:
     """The applicant answers a supplement request; the dossier returns where it was, and the due
     dates move by the time spent waiting."""
@@ -409,7 +417,7 @@ def resubmit(
     previous = Status(request.from_status) if request else None
     target = next_status(dossier.status, Action.RESUBMIT, actor.roles, previous=previous)
     assert request is not None
-    _check_documents(dossier, procedure, uploaded_sizes, policy, at)
+    _check_documents(dossier, procedure, uploaded_sizes, policy, at, heads)
     request.resolved_at = at
     if dossier.due_at is not None:
         dossier.due_at = resume_after_pause(

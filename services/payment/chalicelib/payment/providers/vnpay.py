@@ -58,7 +58,8 @@ def sign(params: dict[str, str], secret: str) -> str:
 
 def verify(params: dict[str, str], secret: str) -> bool:
     given = params.get("vnp_SecureHash", "").lower()
-    return bool(given) and hmac.compare_digest(given, sign(params, secret))
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forgery may have).
+    return bool(given) and hmac.compare_digest(given.encode(), sign(params, secret).encode())
 
 
 def vn_time(value: datetime) -> str:
@@ -154,7 +155,8 @@ class VnpayProvider(PaymentProvider):
             "vnp_PromotionAmount",
         )  # fmt: skip
         expected = _pipe_hash(self.hash_secret, (str(answer.get(f, "")) for f in response_fields))
-        if not hmac.compare_digest(str(answer.get("vnp_SecureHash", "")).lower(), expected):
+        given = str(answer.get("vnp_SecureHash", "")).lower().encode()
+        if not hmac.compare_digest(given, expected.encode()):
             raise InvalidSignature()
         if answer.get("vnp_ResponseCode") != "00":
             return Outcome(

@@ -1,0 +1,104 @@
+"""Operators' commands.
+
+    python -m infra.ops dlq list    --queue notify [--json]
+    python -m infra.ops dlq redrive --queue notify (--message-id ID [--message-id ID ...] | --all)
+
+``--queue`` names the consuming service (intake, payment, delivery, notify). By default the
+commands act on the local stack (``.local/stack.json``, written by ``make run``); with ``--aws``
+(or ``--stage`` / ``--endpoint``) on a deployment, with names from infra/resources.py and
+credentials and region from the environment. ``make redrive QUEUE=notify [IDS="ID ..."|IDS=all]``
+runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from infra.ops.dlq import DeadLetter, DeadLetterQueue, Location, default_stack_file
+from infra.resources import SERVICES
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m infra.ops", description=__doc__.split("\n")[0])
+    commands = root.add_subparsers(dest="area", required=True)
+    dlq = commands.add_parser("dlq", help="dead-letter queues")
+    actions = dlq.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="what sits in a service's dead-letter queue, and why")
+    redrive = actions.add_parser("redrive", help="move messages back to the service's queue")
+    for command in (listing, redrive):
+        command.add_argument("--queue", required=True, choices=SERVICES, help="consuming service")
+        command.add_argument("--stack", type=Path, help="stack.json of a local stack")
+        command.add_argument("--aws", action="store_true", help="a deployment, not the local stack")
+        command.add_argument("--stage", help="deployment stage (default: $MOTCUA_STAGE)")
+        command.add_argument("--endpoint", help="AWS endpoint (default: $AWS_ENDPOINT_URL)")
+        command.add_argument("--region", help="default: $AWS_DEFAULT_REGION")
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+    chosen = redrive.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--message-id", action="append", default=[], help="repeat for several")
+    chosen.add_argument("--all", action="store_true", help="every message of the queue")
+    return root
+
+
+def location(args: argparse.Namespace) -> Location:
+    if args.aws or args.stage or args.endpoint:
+        return Location.from_environment(
+            stage=args.stage or os.environ.get("MOTCUA_STAGE", "dev"),
+            region=args.region or os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1"),
+            endpoint=args.endpoint or os.environ.get("AWS_ENDPOINT_URL"),
+        )
+    path = args.stack or default_stack_file()
+    if not path.exists():
+        raise SystemExit(f"{path} not found: start the local stack (make run), or pass --aws")
+    return Location.from_stack_file(path)
+
+
+def print_letters(letters: list[DeadLetter], queue: str) -> None:
+    print(f"{queue}: {len(letters)} message(s)")
+    if not letters:
+        return
+    rows = [("MESSAGE ID", "EVENT TYPE", "DOSSIER", "RECEIVES", "FIRST FAILURE")]
+    rows += [
+        (m.message_id, m.event_type, m.dossier_id, str(m.receive_count), m.first_reason)
+        for m in letters
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])), row[4])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    queue = DeadLetterQueue.of(location(args), args.queue)
+    if args.action == "list":
+        letters = queue.messages()
+        if args.json:
+            print(json.dumps([m.to_dict() for m in letters], ensure_ascii=False, indent=2))
+        else:
+            print_letters(letters, queue.dlq_url.rsplit("/", 1)[-1])
+        return 0
+    report = queue.redrive(None if args.all else args.message_id)
+    if args.json:
+        print(
+            json.dumps(
+                {"moved": report.moved, "missing": report.missing, "failed": report.failed},
+                indent=2,
+            )
+        )
+    else:
+        target = queue.source_url.rsplit("/", 1)[-1]
+        for old, new in report.moved.items():
+            print(f"moved {old} → {target} (now {new})")
+        for message_id in report.missing:
+            print(f"not in the dead-letter queue: {message_id}", file=sys.stderr)
+        for message_id, why in report.failed.items():
+            print(f"not moved: {message_id}: {why}", file=sys.stderr)
+        print(f"{len(report.moved)} moved, {len(report.missing) + len(report.failed)} not")
+    return 0 if report.complete else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
