@@ -109,7 +109,9 @@ def stop_stack(running: RunningStack) -> int:
     return running.process.wait(30)
 
 
-@pytest.fixture(scope="session")
+# One stack for the e2e package, stopped after its last test (not at the end of the session): the
+# backlog it leaves must not slow the tests that run after it on the same worker.
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = start_stack(tmp_path_factory.mktemp("stack"))
     yield running

@@ -67,19 +67,19 @@ class Operation:
         return f"{self.method} /{self.service}{self.path}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("reliability-stack")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(stack_dir: Path) -> Iterator[RunningStack]:
     running = start_stack(stack_dir)
     yield running
     stop_stack(running)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def documents(stack: RunningStack) -> dict[str, dict[str, Any]]:
     """Each service's OpenAPI document, as served."""
     found = {}
@@ -90,7 +90,7 @@ def documents(stack: RunningStack) -> dict[str, dict[str, Any]]:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def operations(documents: dict[str, dict[str, Any]]) -> list[Operation]:
     """Every declared route of the four services (what the authorisation matrix walks)."""
     found = []
@@ -203,7 +203,7 @@ class World:
     verification_code: str
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def world(stack: RunningStack) -> World:
     draft = create_dossier(stack)
     attachment_id = upload(stack, draft["id"], required_documents(stack)[0])

@@ -376,9 +376,8 @@ def test_a_retried_function_does_not_send_again(pump: Pump, service: Any) -> Non
     email, sms = sorted(service.plan(envelope, accepted, facts), key=lambda n: n.channel)
     service.notifications.add(email)
     service.send(email)  # the e-mail went out
-    sms = service.notifications.add(sms)
-    sms.claim(now())  # the SMS was claimed, and the function died before the answer was saved
-    service.notifications.save(sms)
+    sms.claim(now())  # the SMS was stored claimed, and the function died before sending it
+    service.notifications.add(sms)
 
     deliver(pump, envelope)  # SQS delivers the event again
 

@@ -43,7 +43,6 @@ from chalicelib.notify.storage import (
     NotificationRepository,
     NotifyInbox,
     PreferenceRepository,
-    handled,
 )
 from motcua_shared import links, timeutil
 from motcua_shared.auth import Principal
@@ -88,13 +87,19 @@ class NotifyService:
     # -- events --------------------------------------------------------------------------------
     def apply_event(self, envelope: Envelope, data: BaseModel) -> None:
         """Plan the event's notifications, store each once, send those not sent yet. Safe to
-        repeat at any point: a repeated event finds its notifications and sends nothing twice."""
-        if handled(envelope.id):
-            return
+        repeat at any point: a repeated event finds its notifications and sends nothing twice.
+
+        A new notification is stored already claimed (``sending``), in the one write that
+        creates it, and sent at once: the same single window between claim and send as a retry
+        has, one write fewer per message. A stored one still ``created`` is sent as usual."""
         facts = self._facts(envelope, data)
         for notification in self.plan(envelope, data, facts):
-            stored = self.notifications.add(notification)
-            if stored.status is Status.CREATED:
+            if notification.status is Status.CREATED:
+                notification.claim(self.clock())
+            stored, created = self.notifications.add(notification)
+            if created and stored.status is Status.SENDING:
+                self._attempt(stored)
+            elif not created and stored.status is Status.CREATED:
                 self.send(stored)
         NotifyInbox.of(envelope, self.inbox_retention_s).save_once()
 
@@ -184,6 +189,10 @@ class NotifyService:
             self.notifications.save(notification)
         except Conflict:
             return notification
+        return self._attempt(notification)
+
+    def _attempt(self, notification: Notification) -> Notification:
+        """The one provider call of a notification this process has claimed."""
         provider = self.providers[notification.channel]
         try:
             message_id = provider.send(notification)

@@ -16,7 +16,7 @@ from pynamodb.models import Model
 from chalicelib.notify.domain.model import Notification, RetryPolicy, Status
 from chalicelib.notify.domain.values import DossierFacts
 from chalicelib.notify.settings import get_settings
-from motcua_shared.inbox import INBOX_PREFIX, INBOX_SORT_KEY, inbox_model
+from motcua_shared.inbox import inbox_model
 from motcua_shared.timeutil import to_iso
 from motcua_shared.versioning import save_versioned
 
@@ -121,8 +121,9 @@ class NotificationRepository:
         except DoesNotExist:
             return None
 
-    def add(self, n: Notification) -> Notification:
-        """Store a new notification, or answer the one stored before (a repeated event)."""
+    def add(self, n: Notification) -> tuple[Notification, bool]:
+        """Store a new notification (True), or answer the one stored before (a repeated event,
+        False)."""
         item = self._item(n)
         try:
             item.save(condition=NotificationItem.pk.does_not_exist())
@@ -131,9 +132,9 @@ class NotificationRepository:
                 raise
             stored = self.get(n.id)
             assert stored is not None
-            return stored
+            return stored, False
         n.version = int(item.version)
-        return n
+        return n, True
 
     def save(self, n: Notification) -> None:
         """Write a change if nobody changed it since it was read (else :class:`Conflict`)."""
@@ -181,12 +182,3 @@ class DossierFactsRepository:
 
     def save(self, facts: DossierFacts) -> None:
         DocumentItem(pk=f"DOSSIER#{facts.dossier_id}", sk="DOSSIER", doc=facts.to_document()).save()
-
-
-def handled(event_id: str) -> bool:
-    """Whether the event was handled to the end before (its inbox record exists)."""
-    try:
-        NotifyInbox.get(INBOX_PREFIX + event_id, INBOX_SORT_KEY)
-    except DoesNotExist:
-        return False
-    return True

@@ -24,7 +24,7 @@ from motcua_shared.logs import get_logger
 
 logger = get_logger("payment")
 SOURCE = "payment"
-OFFICERS = frozenset({"desk_officer", "leader", "admin"})
+OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
 
 
 def new_txn_ref(at: datetime) -> str:
