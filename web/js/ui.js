@@ -71,6 +71,29 @@ export const STATUS = {
   stopped: "Dừng xử lý",
 };
 
+// The steps of a dossier's history as the applicant and the public read them (the officers'
+// pages word some of them from the desk's side: staff.js).
+export const ACTIONS = {
+  create: "Tạo hồ sơ",
+  submit: "Nộp hồ sơ",
+  accept: "Tiếp nhận hồ sơ",
+  request_fee: "Yêu cầu nộp phí, lệ phí",
+  confirm_payment: "Đã nộp phí, lệ phí",
+  request_supplement: "Yêu cầu bổ sung hồ sơ",
+  resubmit: "Nộp bổ sung hồ sơ",
+  refuse: "Từ chối tiếp nhận",
+  assign: "Chuyển phòng chuyên môn xử lý",
+  approve: "Có kết quả giải quyết",
+  return: "Trả kết quả",
+  receive_online: "Nhận kết quả trực tuyến",
+  receive_originals: "Bộ phận Một cửa nhận hồ sơ gốc qua bưu điện",
+  note_delivery: "Bưu điện cập nhật việc phát kết quả",
+  withdraw: "Rút hồ sơ",
+  stop: "Dừng xử lý",
+  extend: "Gia hạn, hẹn lại ngày trả kết quả",
+  rate: "Đánh giá mức độ hài lòng",
+};
+
 export const TIMELINESS = { early: "Trước hạn", on_time: "Đúng hạn", late: "Quá hạn" };
 
 export const DELIVERY = {

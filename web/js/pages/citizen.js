@@ -4,33 +4,13 @@
 import { get, post, put } from "../api.js";
 import { session } from "../auth.js";
 import {
-  DELIVERY, STATUS, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
+  ACTIONS, DELIVERY, STATUS, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
   showError, statusBadge, table, toast,
 } from "../ui.js";
 import { choices, documentUpload, invalid, localPhone, submitDossier } from "./compose.js";
 
 // --- Vietnamese names ------------------------------------------------------------------------------
 
-const ACTIONS = {
-  create: "Tạo hồ sơ",
-  submit: "Nộp hồ sơ",
-  accept: "Tiếp nhận hồ sơ",
-  request_fee: "Yêu cầu nộp phí, lệ phí",
-  confirm_payment: "Đã nộp phí, lệ phí",
-  request_supplement: "Yêu cầu bổ sung hồ sơ",
-  resubmit: "Nộp bổ sung hồ sơ",
-  refuse: "Từ chối tiếp nhận",
-  assign: "Chuyển phòng chuyên môn xử lý",
-  approve: "Có kết quả giải quyết",
-  return: "Trả kết quả",
-  receive_online: "Nhận kết quả trực tuyến",
-  receive_originals: "Bộ phận Một cửa nhận hồ sơ gốc qua bưu điện",
-  note_delivery: "Bưu điện cập nhật việc phát kết quả",
-  withdraw: "Rút hồ sơ",
-  stop: "Dừng xử lý",
-  extend: "Gia hạn, hẹn lại ngày trả kết quả",
-  rate: "Đánh giá mức độ hài lòng",
-};
 // History notes a citizen should read (others are internal: units, officers, references).
 const NOTED_ACTIONS = new Set(["request_supplement", "refuse", "withdraw", "stop", "extend", "return", "receive_originals", "note_delivery"]);
 

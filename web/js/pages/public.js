@@ -3,28 +3,9 @@
 import { get } from "../api.js";
 import { session } from "../auth.js";
 import {
-  LEVEL, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
+  ACTIONS, LEVEL, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
   statusBadge, table,
 } from "../ui.js";
-
-const ACTIONS = {
-  create: "Tạo hồ sơ",
-  submit: "Nộp hồ sơ",
-  accept: "Tiếp nhận hồ sơ",
-  request_fee: "Yêu cầu nộp phí, lệ phí",
-  confirm_payment: "Đã nộp phí, lệ phí",
-  request_supplement: "Yêu cầu bổ sung hồ sơ",
-  resubmit: "Nộp bổ sung",
-  refuse: "Từ chối tiếp nhận",
-  assign: "Chuyển phòng chuyên môn xử lý",
-  approve: "Có kết quả giải quyết",
-  return: "Trả kết quả",
-  withdraw: "Rút hồ sơ",
-  stop: "Dừng xử lý",
-  extend: "Gia hạn, hẹn lại ngày trả",
-  rate: "Đánh giá mức độ hài lòng",
-  note_delivery: "Bưu điện cập nhật trạng thái",
-};
 
 export function actionName(action) {
   return ACTIONS[action] || action;
