@@ -21,6 +21,10 @@ _JWKS_TIMEOUT_S = 5.0
 _LEEWAY_S = 5
 
 
+# The staff groups that may see any dossier's records (the applicant sees only their own).
+OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
+
+
 @dataclass(frozen=True)
 class Principal:
     """An authenticated caller."""

@@ -86,3 +86,13 @@ class InternalError(ApiError):
     code = "internal_error"
     message = "Something went wrong on our side; please try again later."
     message_vi = "Hệ thống gặp sự cố; vui lòng thử lại sau."
+
+
+def require_dossier_id(dossier_id: str) -> str:
+    """A ``dossier_id`` query parameter a listing can look up (an empty or absurd value is no
+    key): the value, or :class:`ValidationFailed` naming the field."""
+    if not 1 <= len(dossier_id) <= 64:
+        raise ValidationFailed(
+            "Give the dossier_id.", "Cần cho biết mã định danh hồ sơ.", field="dossier_id"
+        )
+    return dossier_id

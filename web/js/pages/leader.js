@@ -3,7 +3,7 @@
 import { get } from "../api.js";
 import { STATUS, field, formatDateTime, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
 import {
-  STEPS, downloadAuthorized, errorAfter, extendCard, formatHours, pagedTable, stopCard, vnToday,
+  STEPS, actionButton, downloadAuthorized, extendCard, formatHours, pagedTable, stopCard, vnToday,
 } from "./staff.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -137,23 +137,10 @@ export async function dashboard({ main, query, navigate, user }) {
     return;
   }
   const o = report.overall;
-  const exportButton = (format, label, ext) => {
-    const button = h("button", { type: "button", class: "secondary" }, label);
-    button.addEventListener("click", async () => {
-      button.disabled = true;
-      errorAfter(button, null);
-      try {
-        await downloadAuthorized(`/intake/stats?${params}&format=${format}`, `thong-ke-ho-so-${from}-${to}.${ext}`);
-        toast("Đã tải tệp thống kê.");
-      } catch (error) {
-        if (error.messageVi === undefined) throw error;
-        errorAfter(button, error);
-      } finally {
-        button.disabled = false;
-      }
-    });
-    return button;
-  };
+  const exportButton = (format, label, ext) => actionButton(label, async () => {
+    await downloadAuthorized(`/intake/stats?${params}&format=${format}`, `thong-ke-ho-so-${from}-${to}.${ext}`);
+    toast("Đã tải tệp thống kê.");
+  }, { class: "secondary" });
 
   const period = `từ ${report.from.split("-").reverse().join("/")} đến ${report.to.split("-").reverse().join("/")}${report.unit ? `, ${report.unit}` : ""}`;
   const order = Object.keys(STATUS);

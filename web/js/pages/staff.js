@@ -3,7 +3,7 @@
 import { ApiError, get, post, upload } from "../api.js";
 import { session } from "../auth.js";
 import {
-  DELIVERY, STATUS, TIMELINESS, clearErrors, facts, field, formatDateTime, formatMoney,
+  DELIVERY, STATUS, TIMELINESS, busy, facts, field, formatDateTime, formatMoney,
   h, link, page, showError, statusBadge, table, toast,
 } from "../ui.js";
 
@@ -170,17 +170,14 @@ function explain(form, error) {
 }
 
 /** Like ui.busy, with the API's field errors explained in Vietnamese. */
-export async function run(button, form, action) {
-  button.disabled = true;
-  try {
-    if (form) clearErrors(form);
-    return await action();
-  } catch (error) {
-    if (form && error.messageVi !== undefined) showError(form, explain(form, error));
-    else throw error;
-  } finally {
-    button.disabled = false;
-  }
+export function run(button, form, action) {
+  return busy(button, form, async () => {
+    try {
+      return await action();
+    } catch (error) {
+      throw form && error.messageVi !== undefined ? explain(form, error) : error;
+    }
+  });
 }
 
 /** An error message right after an element (for buttons that are not in a form). */
@@ -279,8 +276,12 @@ export async function pagedTable(path, headers, toRow, { empty, caption, noun = 
   const wrap = h("div", {});
   const items = [];
   let cursor = null;
-  const more = h("button", { type: "button", class: "secondary" }, "Xem thêm");
   const status = h("p", { class: "muted", role: "status" });
+  const more = actionButton("Xem thêm", async () => {
+    await load();
+    draw();
+    (cursor ? more : status).focus();
+  }, { class: "secondary" });
   async function load() {
     const sep = path.includes("?") ? "&" : "?";
     const data = await get(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
@@ -295,20 +296,6 @@ export async function pagedTable(path, headers, toRow, { empty, caption, noun = 
       cursor ? more : null,
     ].filter(Boolean));
   }
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    errorAfter(more, null);
-    try {
-      await load();
-      draw();
-      (cursor ? more : status).focus();
-    } catch (error) {
-      if (error.messageVi === undefined) throw error;
-      errorAfter(more, error);
-    } finally {
-      more.disabled = false;
-    }
-  });
   status.tabIndex = -1;
   await load();
   draw();

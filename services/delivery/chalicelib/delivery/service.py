@@ -27,13 +27,12 @@ from chalicelib.delivery.postoffice import (
 from chalicelib.delivery.settings import DeliverySettings
 from chalicelib.delivery.storage import ShipmentRepository
 from motcua_shared import timeutil
-from motcua_shared.auth import Principal
-from motcua_shared.errors import Conflict, ValidationFailed
+from motcua_shared.auth import OFFICERS, Principal
+from motcua_shared.errors import Conflict, require_dossier_id
 from motcua_shared.events import Envelope, new_event
 from motcua_shared.events.shipment import ShipmentEvent
 
 SOURCE = "delivery"
-OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
 
 
 class DeliveryService:
@@ -192,13 +191,10 @@ class DeliveryService:
     def for_dossier(self, principal: Principal, dossier_id: str) -> list[Shipment]:
         """The shipments of a dossier; another citizen's dossier is not found (404), as in
         intake, rather than an empty list that tells it exists."""
-        if not 1 <= len(dossier_id) <= 64:  # an empty or absurd key is no DynamoDB key
-            raise ValidationFailed(
-                "Give the dossier_id.", "Cần cho biết mã định danh hồ sơ.", field="dossier_id"
-            )
+        require_dossier_id(dossier_id)
         shipments = self.repository.for_dossier(dossier_id)
         if not principal.has_any(OFFICERS):
-            known = self.repository.dossier(dossier_id) if dossier_id else None
+            known = self.repository.dossier(dossier_id)
             owners = {s.owner_sub for s in shipments}
             if known is not None:
                 owners.add(str(known.get("owner_sub") or ""))

@@ -45,12 +45,11 @@ from chalicelib.notify.storage import (
     PreferenceRepository,
 )
 from motcua_shared import links, timeutil
-from motcua_shared.auth import Principal
-from motcua_shared.errors import Conflict, ValidationFailed
+from motcua_shared.auth import OFFICERS, Principal
+from motcua_shared.errors import Conflict, require_dossier_id
 from motcua_shared.events import Envelope
 from motcua_shared.logs import get_logger
 
-OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
 SWEEP_LIMIT = 100
 
 logger = get_logger("notify")
@@ -269,10 +268,7 @@ class NotifyService:
     def for_dossier(self, principal: Principal, dossier_id: str) -> list[Notification]:
         """What was sent about a dossier. One notify has not heard of yet has nothing sent (its
         events may still be on their way); another citizen's dossier is not found."""
-        if not 1 <= len(dossier_id) <= 64:
-            raise ValidationFailed(
-                "Give the dossier_id.", "Cần cho biết mã định danh hồ sơ.", field="dossier_id"
-            )
+        require_dossier_id(dossier_id)
         if not principal.has_any(OFFICERS):
             facts = self.dossiers.get(dossier_id)
             if facts is None:

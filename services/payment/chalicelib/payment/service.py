@@ -16,15 +16,14 @@ from chalicelib.payment.providers.base import InvalidSignature, MalformedCallbac
 from chalicelib.payment.settings import PaymentSettings
 from chalicelib.payment.storage import PaymentInbox, PaymentRepository
 from motcua_shared import timeutil
-from motcua_shared.auth import Principal
-from motcua_shared.errors import Conflict, ValidationFailed
+from motcua_shared.auth import OFFICERS, Principal
+from motcua_shared.errors import Conflict, require_dossier_id
 from motcua_shared.events import Envelope, new_event
 from motcua_shared.events import payment as schema
 from motcua_shared.logs import get_logger
 
 logger = get_logger("payment")
 SOURCE = "payment"
-OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
 
 
 def new_txn_ref(at: datetime) -> str:
@@ -100,10 +99,7 @@ class PaymentService:
     def for_dossier(self, principal: Principal, dossier_id: str) -> list[Payment]:
         """The attempts of a dossier; another citizen's dossier is not found (404), as in
         intake, rather than an empty list that tells it exists."""
-        if not 1 <= len(dossier_id) <= 64:  # an empty or absurd key is no DynamoDB key
-            raise ValidationFailed(
-                "Give the dossier_id.", "Cần cho biết mã định danh hồ sơ.", field="dossier_id"
-            )
+        require_dossier_id(dossier_id)
         payments = self.repository.for_dossier(dossier_id)
         if not principal.has_any(OFFICERS):
             fee = self.repository.fee(dossier_id)
