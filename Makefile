@@ -87,5 +87,5 @@ redrive: install
 # Figures, not tests (README "Benchmarks"): cold start, requests and cost per dossier, throughput
 # and latency on the local stack; writes bench/results.json and prints a table (a few minutes).
 .PHONY: bench
-bench: install
+bench: install synth
 	$(BIN)/python -m bench

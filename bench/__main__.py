@@ -26,13 +26,25 @@ def table(results: dict[str, Any]) -> str:
         f"`import boto3` = {cold['boto3_median_s'] * 1000:.0f} ms; "
         f"target ≤ {cold['target_ratio']}×)"
     )
-    lines.append("| function | import ms | × boto3 | target | heaviest imports |")
-    lines.append("|---|---:|---:|---|---|")
+    lines.append(
+        "| function | import ms | × boto3 | target | + contract ms (×) "
+        "| packaged ms (×) | packaged, no bytecode ms (×) | heaviest imports |"
+    )
+    lines.append("|---|---:|---:|---|---:|---:|---:|---|")
     for name, f in cold["functions"].items():
         heavy = ", ".join(f"{d['module']} {d['ms']:.0f}" for d in f["dominant_imports"][:4])
         met = "met" if f["target_met"] else "missed"
+        contract = f"{f['with_contract_s'] * 1000:.0f} ({f['with_contract_ratio']:.2f})"
+        pkg = f.get("packaged")
+        shipped = f"{pkg['median_s'] * 1000:.0f} ({pkg['ratio_to_boto3']:.2f})" if pkg else "–"
+        sources = (
+            f"{pkg['without_bytecode_s'] * 1000:.0f} ({pkg['without_bytecode_ratio']:.2f})"
+            if pkg
+            else "–"
+        )
         lines.append(
-            f"| {name} | {f['median_s'] * 1000:.0f} | {f['ratio_to_boto3']:.2f} | {met} | {heavy} |"
+            f"| {name} | {f['median_s'] * 1000:.0f} | {f['ratio_to_boto3']:.2f} | {met} "
+            f"| {contract} | {shipped} | {sources} | {heavy} |"
         )
     cost = results["requests_per_dossier"]
     lines.append("")

@@ -6,6 +6,13 @@ Lambda does: ``app.py`` at the root of the package, ``chalicelib`` beside it) an
 time; the interpreter's own start-up is not counted. Runs alternate between the candidates so that
 drift of the machine affects all of them alike. ``-X importtime`` of one more run names the
 top-level imports that dominate.
+
+Two more figures per function, so that the ratio is not read for more than it is:
+- ``with_contract``: the import, then what the first request with a body or the first event
+  loads on top of it (pydantic, the event contract, the body models: deferred, not avoided).
+- ``packaged``: when ``make synth`` has built the deployment zips (infra/cdk/cdk.out), the
+  import from the unpacked zip with bytecode writing off (Lambda's /var/task is read-only),
+  as shipped (with bytecode) and with the bytecode removed (every module compiled at start).
 """
 
 from __future__ import annotations
@@ -13,9 +20,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -81,22 +91,32 @@ def function_environment() -> dict[str, str]:
     }
 
 
-def _clean_env() -> dict[str, str]:
+def clean_env() -> dict[str, str]:
+    """A deployed function's environment, nothing of this shell's but PATH, HOME and locale."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(function_environment())
-    env["PYTHONDONTWRITEBYTECODE"] = "0"
-    return env
+    return env  # bytecode written by the warm-up run, as a package would ship it
+
+
+# What a first request with a body, or a first event, imports on top of the handler module.
+CONTRACT_BODY = """
+import motcua_shared.events.registry
+import chalicelib.{service}.schemas
+"""
+CONTRACT = "+contract"
 
 
 def candidates() -> dict[str, str]:
-    """name -> code to import: bare boto3, then each service's handler module."""
+    """name -> code to import: bare boto3, each service's handler module, and each handler
+    module followed by what it defers (``<service>+contract``)."""
     bodies = {"boto3": "import boto3"}
     for service in SERVICES:
         path = str(ROOT / "services" / service)
         bodies[service] = APP_BODY.format(
             path=path, file=str(ROOT / "services" / service / "app.py")
         )
+        bodies[service + CONTRACT] = bodies[service] + CONTRACT_BODY.format(service=service)
     return bodies
 
 
@@ -138,17 +158,23 @@ def dominant_imports(code: str, env: dict[str, str], top: int = 6) -> list[dict[
     return [{"module": name, "ms": round(us / 1000, 1)} for name, us in ranked]
 
 
-def measure(runs: int = 7) -> dict[str, Any]:
-    env = _clean_env()
-    bodies = candidates()
+def _medians(bodies: dict[str, str], env: dict[str, str], runs: int) -> dict[str, list[float]]:
     for code in bodies.values():  # warm the page cache and write the .pyc files first
         sample(code, env)
     samples: dict[str, list[float]] = {name: [] for name in bodies}
     for _ in range(runs):
         for name, code in bodies.items():
             samples[name].append(sample(code, env))
+    return samples
+
+
+def measure(runs: int = 7) -> dict[str, Any]:
+    env = clean_env()
+    bodies = candidates()
+    samples = _medians(bodies, env, runs)
     medians = {name: statistics.median(values) for name, values in samples.items()}
     base = medians["boto3"]
+    packaged = measure_packaged(runs)
     functions = {}
     for service in SERVICES:
         ratio = medians[service] / base
@@ -158,7 +184,10 @@ def measure(runs: int = 7) -> dict[str, Any]:
             "max_s": round(max(samples[service]), 4),
             "ratio_to_boto3": round(ratio, 2),
             "target_met": ratio <= TARGET_RATIO,
+            "with_contract_s": round(medians[service + CONTRACT], 4),
+            "with_contract_ratio": round(medians[service + CONTRACT] / base, 2),
             "dominant_imports": dominant_imports(bodies[service], env),
+            "packaged": packaged.get(service),
         }
     return {
         "runs": runs,
@@ -167,6 +196,56 @@ def measure(runs: int = 7) -> dict[str, Any]:
         "target_ratio": TARGET_RATIO,
         "functions": functions,
     }
+
+
+CDK_OUT = ROOT / "infra" / "cdk" / "cdk.out"
+PACKAGED_BODY = "sys.path.insert(0, {path!r})\nimport app"
+
+
+def packages(template: Path = CDK_OUT / "motcua-dev.template.json") -> dict[str, Path]:
+    """service -> its deployment zip, from a synthesized template (empty without one)."""
+    if not template.is_file():
+        return {}
+    found: dict[str, Path] = {}
+    for body in json.loads(template.read_text())["Resources"].values():
+        if body["Type"] == "AWS::Serverless::Function":
+            props = body["Properties"]
+            service = props["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+            found[service] = template.parent / f"asset.{props['CodeUri']['Key']}"
+    return found
+
+
+def measure_packaged(runs: int) -> dict[str, dict[str, Any]]:
+    """Each deployment zip unpacked, imported as shipped and with its bytecode removed."""
+    zips = packages()
+    if not zips:
+        return {}
+    env = {**clean_env(), "PYTHONDONTWRITEBYTECODE": "1"}
+    work = Path(tempfile.mkdtemp(prefix="motcua-coldstart-"))
+    try:
+        bodies = {"boto3": "import boto3"}
+        for service, package in zips.items():
+            shipped, sources = work / service, work / f"{service}-sources"
+            with zipfile.ZipFile(package) as archive:
+                archive.extractall(shipped)
+            shutil.copytree(shipped, sources, ignore=shutil.ignore_patterns("__pycache__"))
+            bodies[service] = PACKAGED_BODY.format(path=str(shipped))
+            bodies[f"{service}-sources"] = PACKAGED_BODY.format(path=str(sources))
+        samples = _medians(bodies, env, runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    base = statistics.median(samples["boto3"])
+    result = {}
+    for service in zips:
+        shipped_s = statistics.median(samples[service])
+        sources_s = statistics.median(samples[f"{service}-sources"])
+        result[service] = {
+            "median_s": round(shipped_s, 4),
+            "ratio_to_boto3": round(shipped_s / base, 2),
+            "without_bytecode_s": round(sources_s, 4),
+            "without_bytecode_ratio": round(sources_s / base, 2),
+        }
+    return result
 
 
 if __name__ == "__main__":

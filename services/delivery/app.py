@@ -3,10 +3,9 @@ status callbacks."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice
-from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from chalicelib.delivery.domain.model import Shipment
 from chalicelib.delivery.errors import BadCallbackSignature, MalformedCallback
@@ -20,8 +19,13 @@ from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
 from motcua_shared.timeutil import to_iso
 
+if TYPE_CHECKING:
+    from chalicelib.delivery.schemas import CallbackIn, PickupIn
+
 app = Chalice(app_name="motcua-delivery")
-api = Api(app, title="motcua delivery", settings=get_settings)
+api = Api(
+    app, title="motcua delivery", settings=get_settings, schemas="chalicelib.delivery.schemas"
+)
 settings = get_settings()
 logger = get_logger("delivery")
 
@@ -34,23 +38,6 @@ post_office = PostOffice(
     timeout_s=settings.postal_timeout_s,
 )
 service = DeliveryService(ShipmentRepository(), post_office, settings)
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-
-
-class PickupIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    dossier_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    address: Text
-    preferred_date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-
-
-class CallbackIn(BaseModel):
-    """The post office's status callback; Data is a JSON string, signed as it is."""
-
-    Data: Annotated[str, StringConstraints(min_length=2, max_length=10_000)]
-    SendDate: Annotated[str, StringConstraints(max_length=40)] = ""
-    SignData: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 def shipment_view(s: Shipment) -> dict[str, Any]:
@@ -78,7 +65,7 @@ def shipment_view(s: Shipment) -> dict[str, Any]:
 @api.route(
     "/pickups",
     methods=["POST"],
-    body=PickupIn,
+    body="PickupIn",
     status=201,
     roles=("citizen", "postal_agent"),
     summary="Ask the post office to collect the paper originals and bring them to the desk",
@@ -116,7 +103,7 @@ def rebook_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/postal/callback",
     methods=["POST"],
-    body=CallbackIn,
+    body="CallbackIn",
     roles=PUBLIC,
     summary="The post office's signed status callback",
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Rate, Response
 
@@ -11,23 +11,6 @@ from chalicelib.intake import documents, reports
 from chalicelib.intake.domain.catalog import default_catalog
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Actor, Role
-from chalicelib.intake.schemas import (
-    Approval,
-    Assignment,
-    CalendarYearIn,
-    CounterPayment,
-    DossierUpdate,
-    ExtensionIn,
-    NewAttachment,
-    NewDossier,
-    NoBody,
-    OptionalReason,
-    ProcedureEdit,
-    RatingIn,
-    Reason,
-    ResultFileIn,
-    SupplementRequestIn,
-)
 from chalicelib.intake.service import IntakeService
 from chalicelib.intake.settings import get_settings
 from chalicelib.intake.storage import DossierRepository, stats_views
@@ -41,9 +24,28 @@ from motcua_shared import links, timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.auth import Principal
 from motcua_shared.errors import NotFound, ValidationFailed
-from motcua_shared.events import Envelope
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.outbox import publish_stream_batch
+
+if TYPE_CHECKING:
+    from chalicelib.intake.schemas import (
+        Approval,
+        Assignment,
+        CalendarYearIn,
+        CounterPayment,
+        DossierUpdate,
+        ExtensionIn,
+        NewAttachment,
+        NewDossier,
+        NoBody,
+        OptionalReason,
+        ProcedureEdit,
+        RatingIn,
+        Reason,
+        ResultFileIn,
+        SupplementRequestIn,
+    )
+    from motcua_shared.events import Envelope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICERS = (Role.DESK_OFFICER, Role.PROCESSING_OFFICER, Role.LEADER, Role.ADMIN)
@@ -51,7 +53,7 @@ APPLICANTS = (Role.CITIZEN, Role.POSTAL_AGENT)
 
 app = Chalice(app_name="motcua-intake")
 app.api.binary_types.append(XLSX)
-api = Api(app, title="motcua intake", settings=get_settings)
+api = Api(app, title="motcua intake", settings=get_settings, schemas="chalicelib.intake.schemas")
 settings = get_settings()
 service = IntakeService(DossierRepository(), default_catalog(), settings)
 
@@ -78,7 +80,7 @@ def get_procedure(request: ApiRequest[Any]) -> dict[str, Any]:
     methods=["PUT"],
     summary="Change a catalogued procedure (fee, time limit, documents, form)",
     roles=(Role.ADMIN,),
-    body=ProcedureEdit,
+    body="ProcedureEdit",
 )
 def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
     return service.edit_procedure(actor(request.user), request.path["code"], request.body).to_dict()
@@ -89,7 +91,7 @@ def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
     methods=["POST"],
     summary="Create a draft dossier",
     roles=(Role.CITIZEN, Role.POSTAL_AGENT),
-    body=NewDossier,
+    body="NewDossier",
     status=201,
 )
 def create_dossier(request: ApiRequest[NewDossier]) -> dict[str, Any]:
@@ -120,7 +122,7 @@ def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     methods=["PUT"],
     summary="Rewrite a draft dossier (everything but its procedure)",
     roles=APPLICANTS,
-    body=DossierUpdate,
+    body="DossierUpdate",
 )
 def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
     return dossier_view(service.update(request.path["id"], actor(request.user), request.body))
@@ -142,7 +144,7 @@ def download_attachment(request: ApiRequest[Any]) -> dict[str, Any]:
     methods=["POST"],
     summary="Get a presigned upload for a document",
     roles=APPLICANTS,
-    body=NewAttachment,
+    body="NewAttachment",
     status=201,
 )
 def add_attachment(request: ApiRequest[NewAttachment]) -> dict[str, Any]:
@@ -154,7 +156,7 @@ def add_attachment(request: ApiRequest[NewAttachment]) -> dict[str, Any]:
     methods=["POST"],
     summary="Submit the dossier to the one-stop desk",
     roles=roles_for(Action.SUBMIT),
-    body=NoBody,
+    body="NoBody",
 )
 def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     return dossier_view(service.submit(request.path["id"], actor(request.user)))
@@ -165,7 +167,7 @@ def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     methods=["POST"],
     summary="Accept: issue the code and the appointment date",
     roles=roles_for(Action.ACCEPT),
-    body=NoBody,
+    body="NoBody",
 )
 def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     return dossier_view(service.accept(request.path["id"], actor(request.user)))
@@ -176,7 +178,7 @@ def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     methods=["POST"],
     summary="Hand the dossier to a processing unit",
     roles=roles_for(Action.ASSIGN),
-    body=Assignment,
+    body="Assignment",
 )
 def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
     body = request.body
@@ -190,7 +192,7 @@ def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
     methods=["POST"],
     summary="Approve: the result is ready",
     roles=roles_for(Action.APPROVE),
-    body=Approval,
+    body="Approval",
 )
 def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     return dossier_view(
@@ -203,7 +205,7 @@ def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     methods=["POST"],
     summary="Return the result to the applicant",
     roles=roles_for(Action.RETURN),
-    body=NoBody,
+    body="NoBody",
 )
 def return_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     return dossier_view(service.return_result(request.path["id"], actor(request.user)))
@@ -217,7 +219,7 @@ def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/record-payment",
     methods=["POST"],
-    body=CounterPayment,
+    body="CounterPayment",
     summary="Record a fee paid at the counter (level 3)",
     roles=(Role.DESK_OFFICER,),
 )
@@ -232,7 +234,7 @@ def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/request-supplement",
     methods=["POST"],
-    body=SupplementRequestIn,
+    body="SupplementRequestIn",
     summary="Ask the applicant to add or correct documents (the clock stops)",
     roles=roles_for(Action.REQUEST_SUPPLEMENT),
 )
@@ -248,7 +250,7 @@ def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, An
 @api.route(
     "/dossiers/{id}/refuse",
     methods=["POST"],
-    body=Reason,
+    body="Reason",
     summary="Refuse the dossier at reception",
     roles=roles_for(Action.REFUSE),
 )
@@ -261,7 +263,7 @@ def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/withdraw",
     methods=["POST"],
-    body=OptionalReason,
+    body="OptionalReason",
     summary="The applicant withdraws the dossier",
     roles=roles_for(Action.WITHDRAW),
 )
@@ -274,7 +276,7 @@ def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/stop",
     methods=["POST"],
-    body=Reason,
+    body="Reason",
     summary="Stop processing the dossier",
     roles=roles_for(Action.STOP),
 )
@@ -285,7 +287,7 @@ def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/extend",
     methods=["POST"],
-    body=ExtensionIn,
+    body="ExtensionIn",
     summary="Apologise and set a new appointment date (form 04)",
     roles=roles_for(Action.EXTEND),
 )
@@ -299,7 +301,7 @@ def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/rating",
     methods=["POST"],
-    body=RatingIn,
+    body="RatingIn",
     status=201,
     summary="Rate the service once the result is returned",
     roles=roles_for(Action.RATE),
@@ -314,7 +316,7 @@ def rate_dossier(request: ApiRequest[RatingIn]) -> dict[str, Any]:
 @api.route(
     "/dossiers/{id}/result-file",
     methods=["POST"],
-    body=ResultFileIn,
+    body="ResultFileIn",
     status=201,
     summary="Get a presigned upload for the electronic result (before approving)",
     roles=roles_for(Action.APPROVE),
@@ -480,7 +482,7 @@ def calendar_year(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/calendar/{year}",
     methods=["PUT"],
-    body=CalendarYearIn,
+    body="CalendarYearIn",
     roles=(Role.ADMIN,),
     summary="Set the extra days off and make-up working days of a year",
 )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice
-from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.notify.directory import CognitoDirectory
 from chalicelib.notify.domain.model import Channel, Notification, RetryPolicy
@@ -26,8 +25,11 @@ from motcua_shared.masking import mask_email, mask_phone
 from motcua_shared.outbox import publish_stream_batch
 from motcua_shared.timeutil import to_iso
 
+if TYPE_CHECKING:
+    from chalicelib.notify.schemas import PreferencesIn
+
 app = Chalice(app_name="motcua-notify")
-api = Api(app, title="motcua notify", settings=get_settings)
+api = Api(app, title="motcua notify", settings=get_settings, schemas="chalicelib.notify.schemas")
 settings = get_settings()
 
 policy = RetryPolicy(max_attempts=settings.max_attempts, base_delay_s=settings.retry_base_delay_s)
@@ -46,11 +48,6 @@ service = NotifyService(
     receipt_secrets=settings.receipt_secrets,
     inbox_retention_s=settings.inbox_retention_s,
 )
-
-
-class PreferencesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    channels: Annotated[list[Literal["email", "sms"]], Field(min_length=1, max_length=2)]
 
 
 def notification_view(n: Notification) -> dict[str, Any]:
@@ -92,7 +89,7 @@ def get_preferences(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/preferences",
     methods=["PUT"],
-    body=PreferencesIn,
+    body="PreferencesIn",
     roles=SIGNED_IN,
     summary="Choose the channels I am told on",
 )

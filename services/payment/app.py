@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Rate, Response
-from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from chalicelib.payment.domain.model import Payment
 from chalicelib.payment.domain.settlement import UNKNOWN_ERROR
@@ -22,8 +21,11 @@ from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
 from motcua_shared.timeutil import to_iso
 
+if TYPE_CHECKING:
+    from chalicelib.payment.schemas import NewPayment
+
 app = Chalice(app_name="motcua-payment")
-api = Api(app, title="motcua payment", settings=get_settings)
+api = Api(app, title="motcua payment", settings=get_settings, schemas="chalicelib.payment.schemas")
 settings = get_settings()
 logger = get_logger("payment")
 
@@ -36,13 +38,6 @@ provider = VnpayProvider(
     return_url=settings.vnpay_return_url,
 )
 service = PaymentService(PaymentRepository(), provider, settings)
-
-
-class NewPayment(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    dossier_id: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
-    ]
 
 
 def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]:
@@ -67,7 +62,7 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
 @api.route(
     "/payments",
     methods=["POST"],
-    body=NewPayment,
+    body="NewPayment",
     status=201,
     roles=("citizen", "postal_agent"),
     summary="Start paying a dossier's fee: a new attempt with the provider's payment URL",

@@ -3,23 +3,28 @@
 A route is declared once with :meth:`Api.route`; that declaration registers the Chalice view and
 its OpenAPI operation, so the document served at ``/openapi.json`` lists exactly the app's routes.
 
-    api = Api(app, title="motcua intake", settings=get_settings)
+    api = Api(app, title="intake", settings=get_settings, schemas="chalicelib.intake.schemas")
 
-    @api.route("/dossiers", methods=["POST"], roles=("citizen",), body=NewDossier, status=201)
-    def create_dossier(request: ApiRequest) -> dict: ...
+    @api.route("/dossiers", methods=["POST"], roles=("citizen",), body="NewDossier", status=201)
+    def create_dossier(request: ApiRequest[NewDossier]) -> dict: ...
+
+A body is named, not imported: its model (pydantic) is looked up in the ``schemas`` module when a
+request first needs it, so a cold start that serves a GET — or a function of the same app that
+handles a queue or a schedule — does not pay for pydantic and the body models (bench/coldstart.py).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from chalice.app import Chalice, Response
-from pydantic import BaseModel, ValidationError
 
 from motcua_shared.auth import Principal, TokenVerifier
 from motcua_shared.errors import (
@@ -32,6 +37,9 @@ from motcua_shared.errors import (
 from motcua_shared.logs import get_logger
 from motcua_shared.settings import BaseSettings
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
 # No JSON body of ours is larger; attachments go straight to S3.
 MAX_BODY_BYTES = 256 * 1024
 
@@ -41,7 +49,7 @@ PUBLIC: tuple[str, ...] = ()
 SIGNED_IN: tuple[str, ...] = ("*",)
 """Roles of a route any signed-in user may call (ownership is checked by the handler)."""
 
-B = TypeVar("B", bound=BaseModel)
+B = TypeVar("B", bound="BaseModel")
 
 logger = get_logger()
 
@@ -81,11 +89,36 @@ class Operation:
     summary: str
     roles: tuple[str, ...]
     status: int
-    body: type[BaseModel] | None
+    body_name: str | None  # a model of the Api's schemas module
     query: tuple[str, ...]
     errors: tuple[type[ApiError], ...]
     # Media types of the success response (a printable page is text/html, a report text/csv).
     content_types: tuple[str, ...] = ("application/json",)
+    schemas: str | None = None
+
+    @property
+    def body(self) -> type[BaseModel] | None:
+        """The body's model, imported on first use."""
+        if self.body_name is None:
+            return None
+        return body_model(self.schemas, self.body_name)
+
+
+def body_model(schemas: str | None, name: str) -> type[BaseModel]:
+    if schemas is None:
+        raise LookupError(f"body {name!r} is named but the Api has no schemas module")
+    model: type[BaseModel] = getattr(importlib.import_module(schemas), name)
+    return model
+
+
+def _validation_error_of(exc: Exception) -> ValidationError | None:
+    """``exc`` if it is pydantic's ValidationError (pydantic is loaded only when a body or an
+    event is: nothing else can raise it)."""
+    core = sys.modules.get("pydantic_core")
+    if core is not None and isinstance(exc, core.ValidationError):
+        invalid: ValidationError = exc
+        return invalid
+    return None
 
 
 # What a person reads for pydantic's error types (the rest: "Giá trị không hợp lệ.").
@@ -163,11 +196,13 @@ class Api:
         *,
         title: str,
         settings: Callable[[], BaseSettings],
+        schemas: str | None = None,
         version: str = "1.0.0",
     ) -> None:
         self.app = app
         self.title = title
         self.version = version
+        self.schemas = schemas  # the module holding the body models, e.g. "chalicelib.x.schemas"
         self._settings = settings
         self._verifier: TokenVerifier | None = None
         self.operations: list[Operation] = []
@@ -192,14 +227,17 @@ class Api:
         summary: str,
         roles: Sequence[str],
         methods: Sequence[str] = ("GET",),
-        body: type[BaseModel] | None = None,
+        body: str | None = None,
         query: Iterable[str] = (),
         status: int = 200,
         errors: Iterable[type[ApiError]] = (),
         content_types: Sequence[str] = ("application/json",),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
-        ``content_types``: what a success answers (documented; JSON unless the view says)."""
+        ``body``: the name of its model in the schemas module; ``content_types``: what a
+        success answers (documented; JSON unless the view says)."""
+        if body is not None and self.schemas is None:
+            raise LookupError(f"{path}: body {body!r} is named but the Api has no schemas module")
 
         def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(handler)
@@ -209,9 +247,10 @@ class Api:
                     result = handler(request)
                 except ApiError as exc:
                     return error_response(exc)
-                except ValidationError as exc:
-                    return error_response(validation_error(exc))
-                except Exception:
+                except Exception as exc:
+                    invalid = _validation_error_of(exc)
+                    if invalid is not None:
+                        return error_response(validation_error(invalid))
                     logger.exception("unhandled error", extra={"route": path})
                     return error_response(InternalError())
                 if isinstance(result, Response):
@@ -228,10 +267,11 @@ class Api:
                         summary=summary,
                         roles=tuple(roles),
                         status=status,
-                        body=body,
+                        body_name=body,
                         query=tuple(query),
                         errors=tuple(errors),
                         content_types=tuple(content_types),
+                        schemas=self.schemas,
                     )
                 )
             return view
@@ -239,7 +279,7 @@ class Api:
         return decorator
 
     def _request(
-        self, roles: tuple[str, ...], body_model: type[BaseModel] | None, path: dict[str, str]
+        self, roles: tuple[str, ...], body: str | None, path: dict[str, str]
     ) -> ApiRequest[Any]:
         current = self.app.current_request
         assert current is not None
@@ -249,8 +289,8 @@ class Api:
             if roles != SIGNED_IN:
                 principal.require(roles)
         parsed: Any = None
-        if body_model is not None:
-            parsed = body_model.model_validate(_json_body(current.raw_body))
+        if body is not None:
+            parsed = body_model(self.schemas, body).model_validate(_json_body(current.raw_body))
         return ApiRequest(
             principal=principal,
             body=parsed,

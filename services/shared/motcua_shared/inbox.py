@@ -10,16 +10,19 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
-from motcua_shared.events import Envelope, parse_event
 from motcua_shared.logs import get_logger
 from motcua_shared.masking import mask_text
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from motcua_shared.events import Envelope
 
 INBOX_PREFIX = "INBOX#"
 INBOX_SORT_KEY = "INBOX"
@@ -70,7 +73,7 @@ def _condition_failed(exc: PutError) -> bool:
     return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
-EventHandler = Callable[[Envelope, BaseModel], None]
+EventHandler = Callable[["Envelope", "BaseModel"], None]
 
 
 def consume_sqs_batch(
@@ -94,6 +97,8 @@ def consume_sqs_batch(
         process_partial_response,
     )
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from motcua_shared.events import parse_event  # the contract (pydantic): loaded when used
 
     def apply(record: SQSRecord) -> None:
         try:

@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from motcua_shared.aws import client
-from motcua_shared.events import Envelope
 from motcua_shared.logs import get_logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+    from motcua_shared.events import Envelope
 
 OUTBOX_ATTRIBUTE = "outbox"
 

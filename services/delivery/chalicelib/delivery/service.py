@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.delivery.domain.model import (
     ANNOUNCED,
@@ -29,8 +27,11 @@ from chalicelib.delivery.storage import ShipmentRepository
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, require_dossier_id
-from motcua_shared.events import Envelope, new_event
-from motcua_shared.events.shipment import ShipmentEvent
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from motcua_shared.events import Envelope
 
 SOURCE = "delivery"
 
@@ -231,6 +232,9 @@ class DeliveryService:
         self.repository.save(shipment, [event] if event else [])
 
     def _announce(self, shipment: Shipment) -> Envelope | None:
+        from motcua_shared.events import new_event  # the contract (pydantic): loaded when used
+        from motcua_shared.events.shipment import ShipmentEvent
+
         event_type = ANNOUNCED.get(shipment.status)
         if event_type is None:
             return None

@@ -5,7 +5,7 @@ intake's events) and the inbox of applied events."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -14,9 +14,11 @@ from pynamodb.models import Model
 
 from chalicelib.delivery.domain.model import Shipment
 from chalicelib.delivery.settings import get_settings
-from motcua_shared.events import Envelope
 from motcua_shared.outbox import outbox_bodies
 from motcua_shared.versioning import save_versioned
+
+if TYPE_CHECKING:
+    from motcua_shared.events import Envelope
 
 _settings = get_settings()
 

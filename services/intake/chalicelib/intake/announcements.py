@@ -1,13 +1,19 @@
 """The events intake announces, built from the dossier after each step (the contract lives in
-motcua_shared.events.dossier)."""
+motcua_shared.events.dossier).
+
+The contract's models (pydantic) are imported by the functions that build an event, not with
+this module: a cold start that announces nothing does not load them (bench/coldstart.py).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.intake.domain.model import Action, Dossier, HistoryEntry
-from motcua_shared.events import Envelope, new_event
-from motcua_shared.events import dossier as schema
+
+if TYPE_CHECKING:
+    from motcua_shared.events import Envelope
+    from motcua_shared.events import dossier as schema
 
 SOURCE = "intake"
 
@@ -32,6 +38,8 @@ EVENT_TYPES: dict[Action, str] = {
 
 
 def _common(dossier: Dossier, actor: str) -> dict[str, Any]:
+    from motcua_shared.events import dossier as schema
+
     return {
         "dossier_id": dossier.id,
         "procedure_code": dossier.procedure_code,
@@ -51,6 +59,8 @@ def _common(dossier: Dossier, actor: str) -> dict[str, Any]:
 
 
 def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.DossierEvent:
+    from motcua_shared.events import dossier as schema
+
     d = dossier
     match action:
         case Action.CREATE:
@@ -118,6 +128,8 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
 def announce(dossier: Dossier, step: HistoryEntry) -> Envelope | None:
     """The event announcing one step of the dossier's history (None: the step is another
     service's news, already announced by it)."""
+    from motcua_shared.events import new_event
+
     action = Action(step.action)
     if action not in EVENT_TYPES:
         return None
@@ -129,6 +141,9 @@ def announce(dossier: Dossier, step: HistoryEntry) -> Envelope | None:
 
 def deadline_alert(dossier: Dossier, kind: str, at: Any) -> Envelope:
     """``dossier.due_soon`` / ``dossier.overdue`` for the dossier's current step."""
+    from motcua_shared.events import dossier as schema
+    from motcua_shared.events import new_event
+
     assert dossier.step is not None
     assert dossier.step_due_at is not None
     data = schema.DossierDeadline(
@@ -145,6 +160,9 @@ def deadline_alert(dossier: Dossier, kind: str, at: Any) -> Envelope:
 
 
 def national_sync(dossier: Dossier, record: schema.NationalRecord, at: Any) -> Envelope:
+    from motcua_shared.events import dossier as schema
+    from motcua_shared.events import new_event
+
     data = schema.DossierNationalSync(dossier_id=dossier.id, record=record)
     return new_event(
         "dossier.national_sync", source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=at

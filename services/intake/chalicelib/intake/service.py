@@ -7,7 +7,7 @@ import secrets
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.intake import uploads
 from chalicelib.intake.announcements import announce, deadline_alert, national_sync
@@ -34,19 +34,21 @@ from chalicelib.intake.domain.model import (
     Status,
 )
 from chalicelib.intake.domain.national import national_record
-from chalicelib.intake.schemas import (
-    DossierFields,
-    DossierUpdate,
-    NewAttachment,
-    NewDossier,
-    ProcedureEdit,
-    ResultFileIn,
-)
 from chalicelib.intake.settings import IntakeSettings
 from chalicelib.intake.storage import DossierRepository
 from motcua_shared import timeutil
 from motcua_shared.errors import Conflict, ValidationFailed
-from motcua_shared.events import Envelope
+
+if TYPE_CHECKING:
+    from chalicelib.intake.schemas import (
+        DossierFields,
+        DossierUpdate,
+        NewAttachment,
+        NewDossier,
+        ProcedureEdit,
+        ResultFileIn,
+    )
+    from motcua_shared.events import Envelope
 
 
 def _applicant(body: DossierFields) -> Applicant:

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     JSONAttribute,
@@ -43,9 +43,11 @@ from chalicelib.intake.domain.model import Dossier, Status
 from chalicelib.intake.domain.steps import WATCHED_STATUSES
 from chalicelib.intake.settings import get_settings
 from motcua_shared.errors import ValidationFailed
-from motcua_shared.events import Envelope
 from motcua_shared.outbox import outbox_bodies
 from motcua_shared.versioning import save_versioned
+
+if TYPE_CHECKING:
+    from motcua_shared.events import Envelope
 
 _settings = get_settings()
 # A result can be verified once it is issued (and for as long as the dossier exists).

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.notify.directory import CognitoDirectory, StaffMember
 from chalicelib.notify.domain import audiences
@@ -47,8 +45,12 @@ from chalicelib.notify.storage import (
 from motcua_shared import links, timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, require_dossier_id
-from motcua_shared.events import Envelope
 from motcua_shared.logs import get_logger
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from motcua_shared.events import Envelope
 
 SWEEP_LIMIT = 100
 

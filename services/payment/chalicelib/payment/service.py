@@ -5,9 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.payment.domain import settlement
 from chalicelib.payment.domain.model import Fee, Payment, PaymentStatus
@@ -18,9 +16,12 @@ from chalicelib.payment.storage import PaymentInbox, PaymentRepository
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, require_dossier_id
-from motcua_shared.events import Envelope, new_event
-from motcua_shared.events import payment as schema
 from motcua_shared.logs import get_logger
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from motcua_shared.events import Envelope
 
 logger = get_logger("payment")
 SOURCE = "payment"
@@ -178,6 +179,9 @@ class PaymentService:
         return counts
 
     def _announce(self, payment: Payment) -> Envelope:
+        from motcua_shared.events import new_event  # the contract (pydantic): loaded when used
+        from motcua_shared.events import payment as schema
+
         common = {
             "txn_ref": payment.txn_ref,
             "dossier_id": payment.dossier_id,

@@ -4,6 +4,7 @@ the events announcing their settlement in the outbox attribute) and the inbox of
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -12,11 +13,13 @@ from pynamodb.models import Model
 
 from chalicelib.payment.domain.model import Fee, Payment, PaymentStatus
 from chalicelib.payment.settings import get_settings
-from motcua_shared.events import Envelope
 from motcua_shared.inbox import inbox_model
 from motcua_shared.outbox import outbox_bodies
 from motcua_shared.timeutil import parse_iso, to_iso
 from motcua_shared.versioning import save_versioned
+
+if TYPE_CHECKING:
+    from motcua_shared.events import Envelope
 
 _settings = get_settings()
 PENDING = "PENDING"

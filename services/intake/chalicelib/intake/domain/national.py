@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.intake.domain.catalog import Procedure
 from chalicelib.intake.domain.model import Dossier
-from motcua_shared.events.dossier import NationalRecord
 from motcua_shared.timeutil import VN_TZ
+
+if TYPE_CHECKING:
+    from motcua_shared.events.dossier import NationalRecord
 
 # LoaiDoiTuong
 APPLICANT_KINDS: dict[str, int] = {
@@ -26,6 +29,8 @@ def portal_time(value: datetime | None) -> str | None:
 def national_record(
     dossier: Dossier, procedure: Procedure, paid_online: bool = False
 ) -> NationalRecord:
+    from motcua_shared.events.dossier import NationalRecord  # the contract, loaded when used
+
     return NationalRecord(
         MaHoSo=dossier.code,
         MaTTHC=procedure.national_code or procedure.code,
