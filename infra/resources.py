@@ -39,9 +39,17 @@ class Table:
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = "expires_at"
     stream: bool = True
+    # The stream's reader retries a failing record this often (halving the batch each time);
+    # then the record's place in the stream goes to the stream-failures queue, to be replayed
+    # (python -m infra.ops streams), and the records after it flow on.
+    stream_max_retries: int = 10
+    stream_failures_retention_s: int = 14 * 24 * 3600
 
     def name(self, stage: str) -> str:
         return f"motcua-{stage}-{self.logical_name}"
+
+    def stream_failures_name(self, stage: str) -> str:
+        return f"motcua-{stage}-{self.logical_name}-stream-failures"
 
     @property
     def key_attributes(self) -> tuple[str, ...]:

@@ -52,6 +52,28 @@ class Data(Construct):
                 ),
             )
 
+        # Where a stream's reader puts the place of a record it gave up on (Lambda's on-failure
+        # destination); the record itself stays in the stream for 24 hours, to be replayed.
+        self.stream_failures: dict[str, sqs.Queue] = {}
+        for table in resources.tables:
+            if table.stream:
+                self.stream_failures[table.logical_name] = sqs.Queue(
+                    self,
+                    f"{table.logical_name}-stream-failures",
+                    queue_name=table.stream_failures_name(stage.name),
+                    retention_period=Duration.seconds(table.stream_failures_retention_s),
+                    encryption=sqs.QueueEncryption.SQS_MANAGED,
+                    enforce_ssl=True,
+                )
+                suppress(
+                    self.stream_failures[table.logical_name],
+                    (
+                        "AwsSolutions-SQS3",
+                        "This queue is itself the end of the line for failed stream batches; "
+                        "its depth alarms (monitoring.py).",
+                    ),
+                )
+
         # Server access logs of the data buckets (and CloudFront's) land here.
         self.access_logs = s3.Bucket(
             self,

@@ -34,9 +34,6 @@ from infra.resources import Resources
 
 # Which service publishes an event type (its outbox rides on that service's table stream).
 PUBLISHER_OF = {"dossier": "intake", "payment": "payment", "shipment": "delivery"}
-# The stream publisher retries a failing record this often (halving the batch each time)
-# before Lambda skips it; its errors alarm long before (monitoring.py).
-STREAM_MAX_RETRIES = 10
 MEMORY_MB = 512
 
 
@@ -171,7 +168,13 @@ class ServiceApp(Construct):
                     )
                     resource.add_property_override(f"{path}.BisectBatchOnFunctionError", True)
                     resource.add_property_override(
-                        f"{path}.MaximumRetryAttempts", STREAM_MAX_RETRIES
+                        f"{path}.MaximumRetryAttempts", table.stream_max_retries
+                    )
+                    # The place of a record given up on, to replay (python -m infra.ops streams)
+                    failures = data.stream_failures[table.logical_name]
+                    resource.add_property_override(
+                        f"{path}.DestinationConfig",
+                        {"OnFailure": {"Type": "SQS", "Destination": failures.queue_arn}},
                     )
             functions.append(
                 Function(logical_id, resource, {n: e["Type"] for n, e in events.items()})
@@ -291,6 +294,11 @@ def _statements(
                 "sqs:GetQueueAttributes",
             ],
             resources=[data.queues[service].queue_arn],
+        ),
+        iam.PolicyStatement(
+            sid="OwnStreamFailures",
+            actions=["sqs:SendMessage"],
+            resources=[data.stream_failures[resources.table_of(service).logical_name].queue_arn],
         ),
         iam.PolicyStatement(
             sid="Logs",

@@ -49,7 +49,10 @@ class MotcuaStack(Stack):
             stage=stage,
             apps=self.apps,
             queues=self.data.queues,
-            dlqs=self.data.dlqs,
+            dlqs={
+                **self.data.dlqs,
+                **{f"{t}-stream": q for t, q in self.data.stream_failures.items()},
+            },
         )
         CfnOutput(self, "UserPoolId", value=self.data.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.data.user_pool_client.user_pool_client_id)

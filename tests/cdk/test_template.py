@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.cdk.secret_store import SECRETS
-from infra.cdk.services import STREAM_MAX_RETRIES, subscribers_of
+from infra.cdk.services import subscribers_of
 from infra.resources import RESOURCES, SERVICES
 from tests.cdk.conftest import STAGES, Synth
 
@@ -72,6 +72,7 @@ def test_every_queue_has_its_dlq_and_outlasts_its_consumer(synth: Synth, stage: 
     queues = synth.resources(stage, "AWS::SQS::Queue")
     by_name = {body["Properties"]["QueueName"]: (lid, body) for lid, body in queues.items()}
     expected = {n for q in RESOURCES.queues for n in (q.name(stage), q.dlq_name(stage))}
+    expected |= {t.stream_failures_name(stage) for t in RESOURCES.tables if t.stream}
     assert set(by_name) == expected
     timeouts = {}
     for function in _functions(synth, stage).values():
@@ -103,8 +104,16 @@ def test_event_sources_report_batch_item_failures(synth: Synth, stage: str) -> N
                 assert props["BatchSize"] == RESOURCES.queue_of(_service(function)).batch_size
             if event["Type"] == "DynamoDB":
                 assert props["BisectBatchOnFunctionError"] is True
-                assert props["MaximumRetryAttempts"] == STREAM_MAX_RETRIES
+                table = RESOURCES.table_of(_service(function))
+                assert props["MaximumRetryAttempts"] == table.stream_max_retries
                 assert props["Stream"]["Fn::GetAtt"][1] == "StreamArn"
+                # a record given up on leaves its place in the table's stream-failures queue
+                failures = props["DestinationConfig"]["OnFailure"]
+                assert failures["Type"] == "SQS"
+                queue = synth.resources(stage, "AWS::SQS::Queue")[
+                    failures["Destination"]["Fn::GetAtt"][0]
+                ]
+                assert queue["Properties"]["QueueName"] == table.stream_failures_name(stage)
     assert all(found == {"SQS", "DynamoDB"} for found in kinds.values()), kinds
 
 
@@ -172,7 +181,7 @@ def test_each_role_reaches_only_its_own_tables_and_queues(synth: Synth, stage: s
         )
         assert sends == {
             queue_ids[f"motcua-{stage}-{s}-events"] for s in subscribers_of(service, RESOURCES)
-        }
+        } | {queue_ids[RESOURCES.table_of(service).stream_failures_name(stage)]}
         receives = set().union(
             *(_refs(s["Resource"]) for s in statements if "sqs:ReceiveMessage" in actions(s))
         )
@@ -218,11 +227,13 @@ def test_secrets_are_referenced_not_inlined(synth: Synth, stage: str) -> None:
         assert "SecretString" not in secret["Properties"]  # a generated placeholder only
 
 
-def test_alarms_cover_dlqs_functions_and_apis(synth: Synth, stage: str) -> None:
+def test_alarms_cover_dlqs_stream_failures_functions_and_apis(synth: Synth, stage: str) -> None:
     alarms = synth.resources(stage, "AWS::CloudWatch::Alarm").values()
     metrics = [(a["Properties"]["Namespace"], a["Properties"]["MetricName"]) for a in alarms]
     functions = len(_functions(synth, stage))
-    assert metrics.count(("AWS/SQS", "ApproximateNumberOfMessagesVisible")) == len(SERVICES)
+    streams = sum(1 for t in RESOURCES.tables if t.stream)  # their stream-failures queues
+    visible = ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert metrics.count(visible) == len(SERVICES) + streams
     assert metrics.count(("AWS/Lambda", "Errors")) == functions
     assert metrics.count(("AWS/Lambda", "Throttles")) == functions
     assert metrics.count(("AWS/ApiGateway", "5XXError")) == len(SERVICES)
