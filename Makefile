@@ -84,6 +84,15 @@ redrive: install
 	$(BIN)/python -m infra.ops dlq $(if $(IDS),redrive,list) --queue $(QUEUE) \
 	  $(if $(filter all,$(IDS)),--all,$(addprefix --message-id ,$(IDS)))
 
+# Stream records given up on (README "Architecture"): `make replay SERVICE=intake` lists where
+# they are in the table's stream; IDS="<message id> ..." (or IDS=all) hands them to the service's
+# stream function again. On AWS: python -m infra.ops streams ... --aws.
+.PHONY: replay
+replay: install
+	@test -n "$(SERVICE)" || { echo 'usage: make replay SERVICE=intake|payment|delivery|notify [IDS="<message id> ..."|IDS=all]'; exit 2; }
+	$(BIN)/python -m infra.ops streams $(if $(IDS),replay,list) --service $(SERVICE) \
+	  $(if $(filter all,$(IDS)),--all,$(addprefix --message-id ,$(IDS)))
+
 # Figures, not tests (README "Benchmarks"): cold start, requests and cost per dossier, throughput
 # and latency on the local stack; writes bench/results.json and prints a table (a few minutes).
 .PHONY: bench

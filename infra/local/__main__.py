@@ -43,10 +43,12 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def start_moto(host: str, port: int, log_file: Path) -> subprocess.Popen[bytes]:
+    # moto's server, with the fix in motofix.py (transactions that copy only their own items)
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+        [sys.executable, "-m", "infra.local.motofix", "-H", host, "-p", str(port)],
         stdout=log_file.open("wb"),
         stderr=subprocess.STDOUT,
+        cwd=ROOT,
         start_new_session=True,
     )
     deadline = time.monotonic() + 30
@@ -233,7 +235,12 @@ def serve(
             if hasattr(source, "stream_arn"):
                 pump.add(
                     StreamPoller(
-                        streams, stack.stream_arns[table.logical_name], handler, source.batch_size
+                        streams,
+                        stack.stream_arns[table.logical_name],
+                        handler,
+                        source.batch_size,
+                        failures=(sqs, stack.stream_failure_urls[service]),
+                        max_retries=table.stream_max_retries,
                     )
                 )
             elif hasattr(source, "schedule_expression"):
@@ -272,6 +279,7 @@ def serve(
         "tables": stack.tables,
         "queues": stack.queue_urls,
         "dead_letter_queues": stack.dlq_urls,
+        "stream_failures": stack.stream_failure_urls,
         "buckets": stack.buckets,
         "vnpay": {
             "tmn_code": os.environ["VNPAY_TMN_CODE"],

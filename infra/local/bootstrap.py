@@ -46,6 +46,8 @@ class Stack:
     queue_urls: dict[str, str] = field(default_factory=dict)  # consumer -> queue URL
     dlq_urls: dict[str, str] = field(default_factory=dict)  # consumer -> DLQ URL
     queue_arns: dict[str, str] = field(default_factory=dict)
+    # service -> the queue where its table's stream reader leaves records it gave up on
+    stream_failure_urls: dict[str, str] = field(default_factory=dict)
     buckets: dict[str, str] = field(default_factory=dict)
     user_pool_id: str = ""
     user_pool_client_id: str = ""
@@ -168,6 +170,13 @@ def create_all(
         stack.queue_arns[queue.consumer] = sqs.get_queue_attributes(
             QueueUrl=url, AttributeNames=["QueueArn"]
         )["Attributes"]["QueueArn"]
+
+    for table in resources.tables:
+        if table.stream:
+            stack.stream_failure_urls[table.owner] = sqs.create_queue(
+                QueueName=table.stream_failures_name(stage),
+                Attributes={"MessageRetentionPeriod": str(table.stream_failures_retention_s)},
+            )["QueueUrl"]
 
     s3 = session.client("s3")
     for bucket in resources.buckets:

@@ -57,6 +57,9 @@ class Gateway(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: Gateway
     protocol_version = "HTTP/1.1"
+    # The head and the body of an answer go out in two writes; on a kept-alive connection (a
+    # browser's) Nagle's algorithm held the body back until the client's delayed ACK: ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)

@@ -34,6 +34,9 @@ class S3CorsProxy(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: S3CorsProxy
     protocol_version = "HTTP/1.1"
+    # The head and the body of an answer go out in two writes; on a kept-alive connection
+    # Nagle's algorithm held the body back until the client's delayed ACK (about 40 ms a GET).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         return

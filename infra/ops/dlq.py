@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.ops.queues import receive_all, release
 from infra.resources import RESOURCES, SERVICES
 from motcua_shared.inbox import Failure, FailureLog
 
@@ -35,6 +36,8 @@ class Location:
     queue_urls: dict[str, str] = field(default_factory=dict)  # consumer -> queue URL
     dlq_urls: dict[str, str] = field(default_factory=dict)  # consumer -> DLQ URL
     tables: dict[str, str] = field(default_factory=dict)  # logical name -> table name
+    stream_failure_urls: dict[str, str] = field(default_factory=dict)  # service -> queue URL
+    gateway_url: str | None = None  # the local stack's gateway (functions invoked through it)
     credentials: dict[str, str] = field(default_factory=dict)
     wait_s: int = 0  # SQS long polling while listing (AWS answers empty short polls at times)
 
@@ -49,6 +52,8 @@ class Location:
             queue_urls=dict(state["queues"]),
             dlq_urls=dict(state["dead_letter_queues"]),
             tables=dict(state["tables"]),
+            stream_failure_urls=dict(state.get("stream_failures", {})),
+            gateway_url=state.get("gateway_url"),
             credentials={"aws_access_key_id": "local", "aws_secret_access_key": "local"},
         )
 
@@ -227,32 +232,17 @@ class DeadLetterQueue:
         return report
 
     def _receive(self) -> list[DeadLetter]:
-        seen: dict[str, DeadLetter] = {}
-        while len(seen) < self.limit:
-            messages = self.sqs.receive_message(
-                QueueUrl=self.dlq_url,
-                MaxNumberOfMessages=10,
-                VisibilityTimeout=self.visibility_s,
-                WaitTimeSeconds=self.wait_s,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            new = [m for m in messages if m["MessageId"] not in seen]
-            for message in messages:  # the latest receipt handle is the one that counts
-                seen[message["MessageId"]] = _dead_letter(message)
-            if not new:
-                break
-        return sorted(seen.values(), key=lambda m: m.sent_at)
+        received = receive_all(
+            self.sqs,
+            self.dlq_url,
+            limit=self.limit,
+            visibility_s=self.visibility_s,
+            wait_s=self.wait_s,
+        )
+        return [_dead_letter(message) for message in received]
 
     def _release(self, letters: list[DeadLetter]) -> None:
-        for start in range(0, len(letters), 10):
-            self.sqs.change_message_visibility_batch(
-                QueueUrl=self.dlq_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m.receipt_handle, "VisibilityTimeout": 0}
-                    for i, m in enumerate(letters[start : start + 10])
-                ],
-            )
+        release(self.sqs, self.dlq_url, [letter.receipt_handle for letter in letters])
 
 
 def _dead_letter(message: dict[str, Any]) -> DeadLetter:

@@ -37,7 +37,10 @@ class Journey:
         delivery: str = "in_person",
         address: str | None = None,
         applicant: dict[str, Any] | None = None,
+        procedure_view: dict[str, Any] | None = None,
     ):
+        """``procedure_view``: the procedure as GET /intake/procedures/{code} gives it, when the
+        caller has it already (else it is read)."""
         self.stack = stack
         response = stack.call(
             "POST",
@@ -54,7 +57,9 @@ class Journey:
         assert response.status_code == 201, response.text
         self.dossier: dict[str, Any] = response.json()
         self.id = self.dossier["id"]
-        self.procedure = stack.call("GET", f"/intake/procedures/{procedure}").json()
+        self.procedure = (
+            procedure_view or stack.call("GET", f"/intake/procedures/{procedure}").json()
+        )
 
     def upload(self, document_code: str) -> None:
         content = f"%PDF-1.4 {document_code} {time.time()}".encode()

@@ -17,6 +17,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
+from infra.local import motofix
 from infra.local.apps import load_app
 from infra.local.bootstrap import DEMO_PASSWORD, Stack, create_all
 from infra.local.pump import QueuePoller, StreamPoller
@@ -80,6 +81,7 @@ def postal() -> Iterator[PostalSandbox]:
 
 @pytest.fixture(scope="session")
 def aws(vnpay: VnpaySandbox, postal: PostalSandbox) -> Iterator[Stack]:
+    motofix.install()  # moto as the local stack runs it (transactions copy only their items)
     with mock_aws():
         session = boto3.session.Session(region_name="ap-southeast-1")
         stack = create_all(session, STAGE)
@@ -136,8 +138,14 @@ class Pump:
         if key not in self.pollers:
             app = load_app(service).app
             source = next(s for s in app.event_sources if hasattr(s, "stream_arn"))
-            arn = self.stack.stream_arns[RESOURCES.table_of(service).logical_name]
-            self.pollers[key] = StreamPoller(self.streams, arn, app.handler_map[source.name])
+            table = RESOURCES.table_of(service)
+            self.pollers[key] = StreamPoller(
+                self.streams,
+                self.stack.stream_arns[table.logical_name],
+                app.handler_map[source.name],
+                failures=(self.sqs, self.stack.stream_failure_urls[service]),
+                max_retries=table.stream_max_retries,
+            )
         return self.pollers[key]
 
     def queue(self, service: str) -> QueuePoller:

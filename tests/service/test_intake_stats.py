@@ -52,8 +52,8 @@ def generate(service: Any, count: int, seed: int) -> list[str]:
         )
         dossier = service.create(CITIZEN, body)
         procedure = service.catalog.get(dossier.procedure_code)
-        for document in procedure.required_documents:
-            slot = service.attach(
+        slots = [
+            service.attach(
                 dossier.id,
                 CITIZEN,
                 NewAttachment(
@@ -63,12 +63,12 @@ def generate(service: Any, count: int, seed: int) -> list[str]:
                     size_bytes=5,
                 ),
             )
-            key = next(
-                a.s3_key
-                for a in service.repository.get(dossier.id).attachments
-                if a.attachment_id == slot["attachment_id"]
-            )
-            s3.put_object(Bucket=bucket, Key=key, Body=b"%PDF-")
+            for document in procedure.required_documents
+        ]
+        # the files' keys: one read of the dossier once every slot is made, not one per slot
+        keys = {a.attachment_id: a.s3_key for a in service.repository.get(dossier.id).attachments}
+        for slot in slots:
+            s3.put_object(Bucket=bucket, Key=keys[slot["attachment_id"]], Body=b"%PDF-")
         service.submit(dossier.id, CITIZEN)
         ids.append(dossier.id)
         fate = rng.random()
