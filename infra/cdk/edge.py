@@ -3,18 +3,24 @@ the portal's bucket behind CloudFront."""
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import suppress
 from infra.cdk.services import ServiceApp
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 
 
 class ApiDomain(Construct):
@@ -85,12 +91,35 @@ class ApiDomain(Construct):
         CfnOutput(self, "ApiDomainTarget", value=self.domain.domain_name_alias_domain_name)
 
 
+# A page of the portal (/ho-so/…, /tra-cuu) has no file extension: CloudFront gives it index.html
+# and the app routes it in the browser (the local gateway does the same, infra/local/gateway.py).
+# Error responses cannot do this here: they would turn the APIs' 403s into pages too.
+PAGE_REWRITE = """
+function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf("/") + 1);
+  if (last.indexOf(".") === -1) {
+    request.uri = "/index.html";
+  }
+  return request;
+}
+"""
+
+
 class WebApp(Construct):
-    """The portal (web/) in a private bucket, served by CloudFront; any page path answers
-    index.html (the app routes in the browser)."""
+    """The portal on one domain: its files (web/ and a config.json) from a private bucket, and
+    the four APIs under their base paths (``/intake/…``), so that the portal's calls, the VNPay
+    return page and the links in messages reach the services as they do locally."""
 
     def __init__(
-        self, scope: Construct, id: str, *, stage: StageConfig, access_logs: s3.IBucket
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        stage: StageConfig,
+        access_logs: s3.IBucket,
+        services: Sequence[str],
+        config: Mapping[str, str],
     ) -> None:
         super().__init__(scope, id)
         self.bucket = s3.Bucket(
@@ -106,11 +135,23 @@ class WebApp(Construct):
         certificate = acm.Certificate.from_certificate_arn(
             self, "certificate", stage.web_certificate_arn
         )
-        spa = cloudfront.ErrorResponse(
-            http_status=403,
-            response_http_status=200,
-            response_page_path="/index.html",
-            ttl=Duration.seconds(0),
+        pages = cloudfront.Function(
+            self,
+            "pages",
+            code=cloudfront.FunctionCode.from_inline(PAGE_REWRITE),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            comment="portal pages answer index.html",
+        )
+        api = origins.HttpOrigin(
+            stage.api_domain, protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY
+        )
+        to_api = cloudfront.BehaviorOptions(
+            origin=api,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            # every header but Host (API Gateway answers its own domain), the Authorization too
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         )
         self.distribution = cloudfront.Distribution(
             self,
@@ -119,9 +160,14 @@ class WebApp(Construct):
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                function_associations=[
+                    cloudfront.FunctionAssociation(
+                        function=pages, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                    )
+                ],
             ),
+            additional_behaviors={f"/{service}/*": to_api for service in services},
             default_root_object="index.html",
-            error_responses=[spa],
             domain_names=[stage.web_domain],
             certificate=certificate,
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
@@ -138,10 +184,57 @@ class WebApp(Construct):
             ),
             (
                 "AwsSolutions-CFR2",
-                "Static files only; the APIs behind API Gateway are throttled per stage. A WAF "
+                "Static files, and the APIs behind API Gateway, throttled per stage. A WAF "
                 "web ACL costs more than the portal; add one when abuse is seen.",
             ),
         )
+        # The portal's files and its config.json (the user pool it signs in with), uploaded
+        # with every deploy; the distribution forgets what it cached.
+        self.deployment = s3deploy.BucketDeployment(
+            self,
+            "files",
+            sources=[
+                s3deploy.Source.asset(str(WEB_DIR)),
+                s3deploy.Source.json_data("config.json", dict(config)),
+            ],
+            destination_bucket=self.bucket,
+            distribution=self.distribution,
+            distribution_paths=["/*"],
+            prune=True,
+            memory_limit=256,
+        )
+        # CDK's own function behind BucketDeployment (one per stack, beside this construct).
+        stack = Stack.of(self)
+        bucket_id = stack.get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
+        assets = f"cdk-hnb659fds-assets-{stage.account}-{stage.region}"
+        grants = [
+            *(f"Action::s3:{a}" for a in ("GetObject*", "GetBucket*", "List*", "DeleteObject*")),
+            "Action::s3:Abort*",
+            f"Resource::arn:<AWS::Partition>:s3:::{assets}/*",
+            f"Resource::<{bucket_id}.Arn>/*",
+            "Resource::*",
+        ]
+        for child in stack.node.children:
+            if child.node.id.startswith("Custom::CDKBucketDeployment"):
+                suppress(
+                    child,
+                    (
+                        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                        "service-role/AWSLambdaBasicExecutionRole]",
+                        "CDK's deployment function (it runs during deploys only) logs with "
+                        "AWS's basic execution policy.",
+                    ),
+                    *(
+                        (
+                            f"AwsSolutions-IAM5[{grant}]",
+                            "CDK's grants to its deployment function: read the CDK assets "
+                            "bucket, write the portal bucket, invalidate the distribution "
+                            "(invalidations have no resource ARN).",
+                        )
+                        for grant in grants
+                    ),
+                    ("AwsSolutions-L1", "CDK pins the runtime of its own deployment function."),
+                )
         CfnOutput(self, "WebBucket", value=self.bucket.bucket_name)
         CfnOutput(self, "WebDistributionId", value=self.distribution.distribution_id)
         CfnOutput(self, "WebDistributionDomain", value=self.distribution.distribution_domain_name)

@@ -42,7 +42,18 @@ class MotcuaStack(Stack):
             for service in services
         ]
         self.api = ApiDomain(self, "api", stage=stage, apps=self.apps)
-        self.web = WebApp(self, "web", stage=stage, access_logs=self.data.access_logs)
+        self.web = WebApp(
+            self,
+            "web",
+            stage=stage,
+            access_logs=self.data.access_logs,
+            services=[app.service for app in self.apps if app.rest_api is not None],
+            config={
+                "region": stage.region,
+                "user_pool_id": self.data.user_pool.user_pool_id,
+                "user_pool_client_id": self.data.user_pool_client.user_pool_client_id,
+            },
+        )
         self.monitoring = Monitoring(
             self,
             "monitoring",
