@@ -212,30 +212,31 @@ class StreamFailures:
         chosen = None if message_ids is None else list(dict.fromkeys(message_ids))
         report = Replay()
         received = [StreamFailure.of(m) for m in self._receive()]
-        keep: list[str] = []
-        for failure in received:
-            if chosen is not None and failure.message_id not in chosen:
-                keep.append(failure.receipt_handle)
-                continue
-            records = self.records(failure)
-            if not records:
-                report.expired.append(failure.message_id)
-                keep.append(failure.receipt_handle)
-                continue
-            try:
-                result = self.invoke({"Records": records})
-            except Exception as exc:
-                report.failed[failure.message_id] = f"{type(exc).__name__}: {exc}"
-                keep.append(failure.receipt_handle)
-                continue
-            left = (result or {}).get("batchItemFailures") or []
-            if left:
-                report.failed[failure.message_id] = f"{len(left)} record(s) failed again"
-                keep.append(failure.receipt_handle)
-                continue
-            self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=failure.receipt_handle)
-            report.replayed[failure.message_id] = len(records)
-        release(self.sqs, self.queue_url, keep)
+        pending = {f.message_id: f.receipt_handle for f in received}  # released at the end
+        try:
+            for failure in received:
+                if chosen is not None and failure.message_id not in chosen:
+                    continue
+                records = self.records(failure)
+                if not records:
+                    report.expired.append(failure.message_id)
+                    continue
+                try:
+                    result = self.invoke({"Records": records})
+                except Exception as exc:
+                    report.failed[failure.message_id] = f"{type(exc).__name__}: {exc}"
+                    continue
+                left = (result or {}).get("batchItemFailures") or []
+                if left:
+                    report.failed[failure.message_id] = f"{len(left)} record(s) failed again"
+                    continue
+                self.sqs.delete_message(
+                    QueueUrl=self.queue_url, ReceiptHandle=failure.receipt_handle
+                )
+                del pending[failure.message_id]
+                report.replayed[failure.message_id] = len(records)
+        finally:
+            release(self.sqs, self.queue_url, list(pending.values()))
         found = {f.message_id for f in received}
         report.missing = [m for m in chosen or [] if m not in found]
         return report
