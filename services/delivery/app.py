@@ -66,6 +66,7 @@ def shipment_view(s: Shipment) -> dict[str, Any]:
     "/pickups",
     methods=["POST"],
     body="PickupIn",
+    response="ShipmentOut",
     status=201,
     roles=("citizen", "postal_agent"),
     summary="Ask the post office to collect the paper originals and bring them to the desk",
@@ -78,14 +79,23 @@ def request_pickup(request: ApiRequest[PickupIn]) -> dict[str, Any]:
 
 
 @api.route(
-    "/shipments", summary="The shipments of a dossier", roles=SIGNED_IN, query=("dossier_id",)
+    "/shipments",
+    summary="The shipments of a dossier",
+    roles=SIGNED_IN,
+    query=("dossier_id",),
+    response="ShipmentListOut",
 )
 def list_shipments(request: ApiRequest[Any]) -> dict[str, Any]:
     items = service.for_dossier(request.user, request.query.get("dossier_id", ""))
     return {"items": [shipment_view(s) for s in items]}
 
 
-@api.route("/shipments/{id}", summary="One shipment with its status changes", roles=SIGNED_IN)
+@api.route(
+    "/shipments/{id}",
+    summary="One shipment with its status changes",
+    roles=SIGNED_IN,
+    response="ShipmentOut",
+)
 def get_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
     return shipment_view(service.visible(request.user, request.path["id"]))
 
@@ -95,6 +105,7 @@ def get_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
     methods=["POST"],
     roles=("desk_officer",),
     summary="Book a failed or returned shipment again",
+    response="ShipmentOut",
 )
 def rebook_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
     return shipment_view(service.rebook(request.path["id"]))
@@ -104,6 +115,7 @@ def rebook_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
     "/postal/callback",
     methods=["POST"],
     body="CallbackIn",
+    response="CallbackAnswerOut",
     roles=PUBLIC,
     summary="The post office's signed status callback",
 )

@@ -75,13 +75,19 @@ def notification_view(n: Notification) -> dict[str, Any]:
     summary="What was sent about a dossier: when, on which channel, its status (masked recipients)",
     roles=SIGNED_IN,
     query=("dossier_id",),
+    response="NotificationListOut",
 )
 def list_notifications(request: ApiRequest[Any]) -> dict[str, Any]:
     items = service.for_dossier(request.user, request.query.get("dossier_id", ""))
     return {"items": [notification_view(n) for n in items]}
 
 
-@api.route("/preferences", summary="The channels I am told on (SMS, e-mail, both)", roles=SIGNED_IN)
+@api.route(
+    "/preferences",
+    summary="The channels I am told on (SMS, e-mail, both)",
+    roles=SIGNED_IN,
+    response="PreferencesOut",
+)
 def get_preferences(request: ApiRequest[Any]) -> dict[str, Any]:
     return {"channels": service.channels(request.user)}
 
@@ -90,6 +96,7 @@ def get_preferences(request: ApiRequest[Any]) -> dict[str, Any]:
     "/preferences",
     methods=["PUT"],
     body="PreferencesIn",
+    response="PreferencesOut",
     roles=SIGNED_IN,
     summary="Choose the channels I am told on",
 )
@@ -102,6 +109,7 @@ def put_preferences(request: ApiRequest[PreferencesIn]) -> dict[str, Any]:
     methods=["POST"],
     roles=PUBLIC,
     summary="A provider's delivery receipt, signed with X-Motcua-Signature (ses, sns)",
+    response="ReceiptAnswerOut",
 )
 def post_receipt(request: ApiRequest[Any]) -> dict[str, Any]:
     changed = service.receipt(

@@ -63,6 +63,7 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
     "/payments",
     methods=["POST"],
     body="NewPayment",
+    response="PaymentOut",
     status=201,
     roles=("citizen", "postal_agent"),
     summary="Start paying a dossier's fee: a new attempt with the provider's payment URL",
@@ -74,13 +75,19 @@ def create_payment(request: ApiRequest[NewPayment]) -> dict[str, Any]:
     return payment_view(payment, url)
 
 
-@api.route("/payments/{txn_ref}", summary="One payment attempt", roles=SIGNED_IN)
+@api.route(
+    "/payments/{txn_ref}", summary="One payment attempt", roles=SIGNED_IN, response="PaymentOut"
+)
 def get_payment(request: ApiRequest[Any]) -> dict[str, Any]:
     return payment_view(service.visible(request.user, request.path["txn_ref"]))
 
 
 @api.route(
-    "/payments", summary="The payment attempts of a dossier", roles=SIGNED_IN, query=("dossier_id",)
+    "/payments",
+    summary="The payment attempts of a dossier",
+    roles=SIGNED_IN,
+    query=("dossier_id",),
+    response="PaymentListOut",
 )
 def list_payments(request: ApiRequest[Any]) -> dict[str, Any]:
     dossier_id = request.query.get("dossier_id", "")
@@ -92,6 +99,7 @@ def list_payments(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=PUBLIC,
     query=("vnp_TxnRef", "vnp_SecureHash"),
     summary="VNPay's server-to-server notification (answers RspCode and Message)",
+    response="IpnAnswerOut",
 )
 def vnpay_ipn(request: ApiRequest[Any]) -> Response:
     try:

@@ -95,6 +95,7 @@ class Operation:
     # Media types of the success response (a printable page is text/html, a report text/csv).
     content_types: tuple[str, ...] = ("application/json",)
     schemas: str | None = None
+    response_name: str | None = None  # the success body's model (JSON), for the document
 
     @property
     def body(self) -> type[BaseModel] | None:
@@ -102,6 +103,13 @@ class Operation:
         if self.body_name is None:
             return None
         return body_model(self.schemas, self.body_name)
+
+    @property
+    def response(self) -> type[BaseModel] | None:
+        """The success body's model (documentation only: handlers build their answers)."""
+        if self.response_name is None:
+            return None
+        return body_model(self.schemas, self.response_name)
 
 
 def body_model(schemas: str | None, name: str) -> type[BaseModel]:
@@ -232,12 +240,15 @@ class Api:
         status: int = 200,
         errors: Iterable[type[ApiError]] = (),
         content_types: Sequence[str] = ("application/json",),
+        response: str | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
         ``body``: the name of its model in the schemas module; ``content_types``: what a
-        success answers (documented; JSON unless the view says)."""
-        if body is not None and self.schemas is None:
-            raise LookupError(f"{path}: body {body!r} is named but the Api has no schemas module")
+        success answers (documented; JSON unless the view says); ``response``: the name of the
+        model of a JSON success in the schemas module (documented)."""
+        for named in (body, response):
+            if named is not None and self.schemas is None:
+                raise LookupError(f"{path}: {named!r} is named but the Api has no schemas module")
 
         def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(handler)
@@ -272,6 +283,7 @@ class Api:
                         errors=tuple(errors),
                         content_types=tuple(content_types),
                         schemas=self.schemas,
+                        response_name=response,
                     )
                 )
             return view

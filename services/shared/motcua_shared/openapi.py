@@ -58,7 +58,9 @@ def build_document(api: Api) -> dict[str, Any]:
         responses: dict[str, Any] = {
             str(op.status): {
                 "description": "OK",
-                "content": {media: _success_schema(media) for media in op.content_types},
+                "content": {
+                    media: _success_schema(media, op, schemas) for media in op.content_types
+                },
             }
         }
         for error in [*op.errors, *_errors_of(op)]:
@@ -99,10 +101,18 @@ def build_document(api: Api) -> dict[str, Any]:
     }
 
 
-def _success_schema(media_type: str) -> dict[str, Any]:
-    if media_type == "application/json":
+def _success_schema(media_type: str, op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
+    if media_type != "application/json":
+        return {"schema": {"type": "string"}}  # a page, a CSV or a workbook
+    model = op.response
+    if model is None:
         return {"schema": {"type": "object"}}
-    return {"schema": {"type": "string"}}  # a page, a CSV or a workbook
+    schema = model.model_json_schema(
+        mode="serialization", ref_template="#/components/schemas/{model}"
+    )
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+    return {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -7,9 +7,47 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from chalicelib.payment.domain.model import PaymentStatus
+
 
 class NewPayment(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     dossier_id: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
     ]
+
+
+# -- Responses (documentation of the JSON answers; the handlers build them) -------------------
+
+
+class _Out(BaseModel):
+    # the answers have at least these keys
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+
+class PaymentOut(_Out):
+    """One payment attempt; ``pay_url`` only in the answer that starts it."""
+
+    txn_ref: str
+    dossier_id: str
+    dossier_code: str | None
+    amount_vnd: int
+    provider: str
+    status: PaymentStatus
+    created_at: str
+    expires_at: str
+    paid_at: str | None
+    response_code: str | None
+    reason: str | None
+    pay_url: str | None = None
+
+
+class PaymentListOut(_Out):
+    items: list[PaymentOut]
+
+
+class IpnAnswerOut(_Out):
+    """What VNPay expects back from its notification, whatever it carried."""
+
+    RspCode: str
+    Message: str
