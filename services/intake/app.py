@@ -63,14 +63,23 @@ def actor(principal: Principal) -> Actor:
 
 
 @api.route(
-    "/procedures", summary="Search the procedure catalogue", roles=PUBLIC, query=("field", "q")
+    "/procedures",
+    summary="Search the procedure catalogue",
+    roles=PUBLIC,
+    query=("field", "q"),
+    response="ProcedureListOut",
 )
 def list_procedures(request: ApiRequest[Any]) -> dict[str, Any]:
     found = service.catalog.search(request.query.get("field"), request.query.get("q"))
     return {"items": [p.to_dict() for p in found]}
 
 
-@api.route("/procedures/{code}", summary="One procedure with its documents", roles=PUBLIC)
+@api.route(
+    "/procedures/{code}",
+    summary="One procedure with its documents",
+    roles=PUBLIC,
+    response="ProcedureOut",
+)
 def get_procedure(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.catalog.get(request.path["code"]).to_dict()
 
@@ -81,6 +90,7 @@ def get_procedure(request: ApiRequest[Any]) -> dict[str, Any]:
     summary="Change a catalogued procedure (fee, time limit, documents, form)",
     roles=(Role.ADMIN,),
     body="ProcedureEdit",
+    response="ProcedureOut",
 )
 def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
     return service.edit_procedure(actor(request.user), request.path["code"], request.body).to_dict()
@@ -93,6 +103,7 @@ def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
     roles=(Role.CITIZEN, Role.POSTAL_AGENT),
     body="NewDossier",
     status=201,
+    response="DossierOut",
 )
 def create_dossier(request: ApiRequest[NewDossier]) -> dict[str, Any]:
     return dossier_view(service.create(actor(request.user), request.body))
@@ -103,6 +114,7 @@ def create_dossier(request: ApiRequest[NewDossier]) -> dict[str, Any]:
     summary="My dossiers (citizen) or dossiers by status (officers)",
     roles=SIGNED_IN,
     query=("status", "limit", "cursor"),
+    response="DossierListOut",
 )
 def list_dossiers(request: ApiRequest[Any]) -> dict[str, Any]:
     limit = _limit(request.query.get("limit"))
@@ -112,7 +124,9 @@ def list_dossiers(request: ApiRequest[Any]) -> dict[str, Any]:
     return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
 
 
-@api.route("/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN)
+@api.route(
+    "/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN, response="DossierOut"
+)
 def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     return dossier_view(service.visible(request.path["id"], actor(request.user)))
 
@@ -123,6 +137,7 @@ def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     summary="Rewrite a draft dossier (everything but its procedure)",
     roles=APPLICANTS,
     body="DossierUpdate",
+    response="DossierOut",
 )
 def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
     return dossier_view(service.update(request.path["id"], actor(request.user), request.body))
@@ -132,6 +147,7 @@ def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
     "/dossiers/{id}/attachments/{attachment_id}",
     summary="Download an uploaded document of the dossier",
     roles=(*APPLICANTS, *OFFICERS),
+    response="AttachmentDownloadOut",
 )
 def download_attachment(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.attachment_download(
@@ -146,6 +162,7 @@ def download_attachment(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=APPLICANTS,
     body="NewAttachment",
     status=201,
+    response="AttachmentUploadOut",
 )
 def add_attachment(request: ApiRequest[NewAttachment]) -> dict[str, Any]:
     return service.attach(request.path["id"], actor(request.user), request.body)
@@ -157,6 +174,7 @@ def add_attachment(request: ApiRequest[NewAttachment]) -> dict[str, Any]:
     summary="Submit the dossier to the one-stop desk",
     roles=roles_for(Action.SUBMIT),
     body="NoBody",
+    response="DossierOut",
 )
 def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     return dossier_view(service.submit(request.path["id"], actor(request.user)))
@@ -168,6 +186,7 @@ def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     summary="Accept: issue the code and the appointment date",
     roles=roles_for(Action.ACCEPT),
     body="NoBody",
+    response="DossierOut",
 )
 def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     return dossier_view(service.accept(request.path["id"], actor(request.user)))
@@ -179,6 +198,7 @@ def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     summary="Hand the dossier to a processing unit",
     roles=roles_for(Action.ASSIGN),
     body="Assignment",
+    response="DossierOut",
 )
 def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
     body = request.body
@@ -193,6 +213,7 @@ def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
     summary="Approve: the result is ready",
     roles=roles_for(Action.APPROVE),
     body="Approval",
+    response="DossierOut",
 )
 def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     return dossier_view(
@@ -206,12 +227,18 @@ def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     summary="Return the result to the applicant",
     roles=roles_for(Action.RETURN),
     body="NoBody",
+    response="DossierOut",
 )
 def return_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     return dossier_view(service.return_result(request.path["id"], actor(request.user)))
 
 
-@api.route("/track/{code}", summary="Public progress of a dossier by its code", roles=PUBLIC)
+@api.route(
+    "/track/{code}",
+    summary="Public progress of a dossier by its code",
+    roles=PUBLIC,
+    response="TrackingOut",
+)
 def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     return tracking_view(service.track(request.path["code"]))
 
@@ -222,6 +249,7 @@ def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     body="CounterPayment",
     summary="Record a fee paid at the counter (level 3)",
     roles=(Role.DESK_OFFICER,),
+    response="DossierOut",
 )
 def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
     body = request.body
@@ -237,6 +265,7 @@ def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
     body="SupplementRequestIn",
     summary="Ask the applicant to add or correct documents (the clock stops)",
     roles=roles_for(Action.REQUEST_SUPPLEMENT),
+    response="DossierOut",
 )
 def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, Any]:
     items = [(i.document_code, i.note) for i in request.body.items]
@@ -253,6 +282,7 @@ def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, An
     body="Reason",
     summary="Refuse the dossier at reception",
     roles=roles_for(Action.REFUSE),
+    response="DossierOut",
 )
 def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     return dossier_view(
@@ -266,6 +296,7 @@ def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     body="OptionalReason",
     summary="The applicant withdraws the dossier",
     roles=roles_for(Action.WITHDRAW),
+    response="DossierOut",
 )
 def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
     return dossier_view(
@@ -279,6 +310,7 @@ def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
     body="Reason",
     summary="Stop processing the dossier",
     roles=roles_for(Action.STOP),
+    response="DossierOut",
 )
 def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     return dossier_view(service.stop(request.path["id"], actor(request.user), request.body.reason))
@@ -290,6 +322,7 @@ def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     body="ExtensionIn",
     summary="Apologise and set a new appointment date (form 04)",
     roles=roles_for(Action.EXTEND),
+    response="DossierOut",
 )
 def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
     body = request.body
@@ -305,6 +338,7 @@ def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
     status=201,
     summary="Rate the service once the result is returned",
     roles=roles_for(Action.RATE),
+    response="DossierOut",
 )
 def rate_dossier(request: ApiRequest[RatingIn]) -> dict[str, Any]:
     body = request.body
@@ -320,17 +354,28 @@ def rate_dossier(request: ApiRequest[RatingIn]) -> dict[str, Any]:
     status=201,
     summary="Get a presigned upload for the electronic result (before approving)",
     roles=roles_for(Action.APPROVE),
+    response="ResultUploadOut",
 )
 def prepare_result(request: ApiRequest[ResultFileIn]) -> dict[str, Any]:
     return service.prepare_result(request.path["id"], actor(request.user), request.body)
 
 
-@api.route("/dossiers/{id}/result", summary="Download the electronic result", roles=SIGNED_IN)
+@api.route(
+    "/dossiers/{id}/result",
+    summary="Download the electronic result",
+    roles=SIGNED_IN,
+    response="ResultDownloadOut",
+)
 def download_result(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.download_result(request.path["id"], actor(request.user))
 
 
-@api.route("/verify/{verification_code}", summary="Check that a result is authentic", roles=PUBLIC)
+@api.route(
+    "/verify/{verification_code}",
+    summary="Check that a result is authentic",
+    roles=PUBLIC,
+    response="VerificationOut",
+)
 def verify_result(request: ApiRequest[Any]) -> dict[str, Any]:
     return verification_view(service.verify(request.path["verification_code"]))
 
@@ -376,6 +421,7 @@ def printable_document(request: ApiRequest[Any]) -> Response:
     "/dossiers/{id}/national-record",
     roles=OFFICERS,
     summary="The dossier in the national public service portal's fields",
+    response="NationalRecordOut",
 )
 def national_record(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.national_record(request.path["id"])
@@ -386,6 +432,7 @@ def national_record(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=(Role.DESK_OFFICER, Role.LEADER),
     query=("limit", "cursor"),
     summary="Submitted dossiers waiting at the desk, oldest first",
+    response="DossierListOut",
 )
 def desk_queue(request: ApiRequest[Any]) -> dict[str, Any]:
     items, cursor = service.desk_queue(
@@ -399,6 +446,7 @@ def desk_queue(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=(Role.PROCESSING_OFFICER, Role.LEADER, Role.DESK_OFFICER),
     query=("unit", "officer", "limit", "cursor"),
     summary="Dossiers under processing by unit or officer, earliest deadline first",
+    response="DossierListOut",
 )
 def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
     q = request.query
@@ -417,6 +465,7 @@ def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=(Role.LEADER, Role.ADMIN),
     query=("limit", "cursor"),
     summary="Dossiers past their step deadline or appointment date, most overdue first",
+    response="OverdueListOut",
 )
 def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
     items, cursor = service.overdue(_limit(request.query.get("limit")), request.query.get("cursor"))
@@ -429,6 +478,7 @@ def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
     query=("from", "to", "unit", "format"),
     summary="On-time rates, processing time and satisfaction by unit and officer",
     content_types=("application/json", "text/csv", XLSX),
+    response="StatisticsOut",
 )
 def statistics(request: ApiRequest[Any]) -> Any:
     q = request.query
@@ -474,7 +524,12 @@ def statistics(request: ApiRequest[Any]) -> Any:
     return report
 
 
-@api.route("/calendar/{year}", summary="Days off and make-up working days of a year", roles=PUBLIC)
+@api.route(
+    "/calendar/{year}",
+    summary="Days off and make-up working days of a year",
+    roles=PUBLIC,
+    response="CalendarYearOut",
+)
 def calendar_year(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.calendar_year(_year(request.path["year"]))
 
@@ -485,6 +540,7 @@ def calendar_year(request: ApiRequest[Any]) -> dict[str, Any]:
     body="CalendarYearIn",
     roles=(Role.ADMIN,),
     summary="Set the extra days off and make-up working days of a year",
+    response="CalendarYearOut",
 )
 def set_calendar_year(request: ApiRequest[CalendarYearIn]) -> dict[str, Any]:
     body = request.body

@@ -1,4 +1,5 @@
-"""Request bodies of the intake API, validated at the edge."""
+"""Request bodies of the intake API, validated at the edge, and the models of its JSON answers
+(documentation only: the handlers build plain dicts)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from chalicelib.intake.domain.catalog import FieldType, OnlineLevel, TimeUnit
+from chalicelib.intake.domain.model import Action, DeliveryMethod, Status
+from chalicelib.intake.domain.steps import Timeliness
 
 # Mobile numbers: 0 or +84 followed by a 9-digit mobile number (domain.md section 7).
 PHONE_PATTERN = r"^(\+84|84|0)(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-9])\d{7}$"
@@ -240,3 +245,411 @@ class ProcedureEdit(_Body):
         if len(set(names)) != len(names):
             raise ValueError("form field names must be unique")
         return value
+
+
+# -- Responses (documentation of the JSON answers; the handlers build them) -------------------
+# Times are ISO 8601 strings (timeutil.to_iso); a key typed ``X | None`` is always present and
+# may be null.
+
+
+class _Out(BaseModel):
+    # the answers have at least these keys
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+
+class TimeLimitOut(_Out):
+    """How long the procedure takes by law."""
+
+    value: int
+    unit: TimeUnit
+
+
+class ProcedureDocumentOut(_Out):
+    """A document the dossier of a procedure contains."""
+
+    code: str
+    name: str
+    required: bool
+    template_url: str | None
+
+
+class FormFieldOut(_Out):
+    """One item of a procedure's form (tờ khai)."""
+
+    name: str
+    label: str
+    type: FieldType
+    required: bool
+    options: list[str]
+    max_length: int | None
+
+
+class ProcedureStepOut(_Out):
+    """A step of processing and its share of the procedure's time limit."""
+
+    step: str
+    name: str
+    share: float
+
+
+class ProcedureOut(_Out):
+    """A catalogued procedure with its documents, form and steps."""
+
+    code: str
+    name: str
+    field: str
+    field_name: str
+    agency_code: str
+    agency_name: str
+    online_level: OnlineLevel
+    fee_vnd: int
+    time_limit: TimeLimitOut
+    legal_basis: str
+    documents: list[ProcedureDocumentOut]
+    form_fields: list[FormFieldOut]
+    steps: list[ProcedureStepOut]
+
+
+class ProcedureListOut(_Out):
+    """The procedures found in the catalogue."""
+
+    items: list[ProcedureOut]
+
+
+class ApplicantOut(_Out):
+    """Who the dossier is for, as the applicant wrote it."""
+
+    full_name: str
+    id_number: str
+    phone: str
+    email: str | None
+    address: str
+    kind: str  # citizen / enterprise / state_agency / organisation
+
+
+class DossierAttachmentOut(_Out):
+    """The file of one document of the dossier."""
+
+    attachment_id: str
+    document_code: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    status: Literal["pending_upload", "uploaded"]
+    created_at: str
+    uploaded_at: str | None
+
+
+class SupplementItemOut(_Out):
+    """A document to add or correct."""
+
+    document_code: str
+    document_name: str
+    note: str
+
+
+class SupplementRequestOut(_Out):
+    """A request to add or correct documents (resolved when the applicant resubmits)."""
+
+    reason: str
+    items: list[SupplementItemOut]
+    requested_at: str
+    requested_by: str
+    resolved_at: str | None
+
+
+class ExtensionOut(_Out):
+    """An apology with a new appointment date (form 04)."""
+
+    reason: str
+    previous_due_at: str
+    new_due_at: str
+    at: str
+    by: str
+
+
+class HandoffOut(_Out):
+    """A row of the processing control sheet (form 06)."""
+
+    step: str  # "reception", then the steps of processing
+    from_unit: str
+    to_unit: str
+    at: str
+    giver: str
+    receiver: str
+    allotted_hours: float | None
+    used_hours: float | None
+    result: Timeliness | None
+    note: str | None
+
+
+class RatingOut(_Out):
+    """The applicant's rating of the service."""
+
+    score: int
+    comment: str
+    at: str
+
+
+class ResultOut(_Out):
+    """The electronic result, once issued."""
+
+    filename: str
+    verification_code: str
+    sha256: str
+    size_bytes: int
+    issued_at: str
+    downloaded_at: str | None
+
+
+class FeePaymentOut(_Out):
+    """How the fee was paid."""
+
+    method: Literal["online", "counter"]
+    reference: str  # the provider's txn_ref or the counter's receipt number
+    amount_vnd: int
+    paid_at: str
+    recorded_by: str
+
+
+class HistoryEntryOut(_Out):
+    """One step of the dossier's history."""
+
+    action: Action
+    from_status: Status | None  # None for its creation
+    to_status: Status
+    actor: str
+    at: str
+    note: str | None
+
+
+class DossierOut(_Out):
+    """A dossier with everything its owner and the officers see, history included."""
+
+    id: str
+    code: str | None  # issued on acceptance
+    status: Status
+    national_status: int | None  # the national portal's TrangThaiHoSo; None for a draft
+    procedure_code: str
+    procedure_name: str
+    agency_code: str
+    channel: int
+    applicant: ApplicantOut
+    request_content: str
+    form_data: dict[str, FormValue]
+    delivery_method: DeliveryMethod
+    delivery_address: str | None
+    attachments: list[DossierAttachmentOut]
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    accepted_at: str | None
+    due_at: str | None
+    unit: str | None
+    officer: str | None
+    result_summary: str | None
+    returned_at: str | None
+    finished_at: str | None
+    refusal_reason: str | None
+    stop_reason: str | None
+    step: str | None
+    step_due_at: str | None
+    supplement_count: int
+    supplement_requests: list[SupplementRequestOut]
+    extensions: list[ExtensionOut]
+    handoffs: list[HandoffOut]
+    rating: RatingOut | None
+    result: ResultOut | None
+    fee_vnd: int
+    payment: FeePaymentOut | None
+    history: list[HistoryEntryOut]
+    version: int
+
+
+class DossierListOut(_Out):
+    """A page of dossiers; ``next_cursor`` asks for the next one (null: no more)."""
+
+    items: list[DossierOut]
+    next_cursor: str | None
+
+
+class AttachmentUploadOut(_Out):
+    """Where the browser uploads a document's file, with the headers it must send."""
+
+    attachment_id: str
+    document_code: str
+    upload_url: str
+    method: Literal["PUT"]
+    headers: dict[str, str]
+
+
+class AttachmentDownloadOut(_Out):
+    """A short-lived link to an uploaded document's file."""
+
+    attachment_id: str
+    document_code: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    download_url: str
+    expires_in: int  # seconds
+
+
+class ResultUploadOut(_Out):
+    """Where the officer uploads the electronic result, with its verification code."""
+
+    verification_code: str
+    upload_url: str
+    method: Literal["PUT"]
+    headers: dict[str, str]
+
+
+class ResultDownloadOut(_Out):
+    """A short-lived link to the electronic result, and the dossier's status after it."""
+
+    download_url: str
+    filename: str
+    sha256: str
+    verification_code: str
+    expires_in_s: int
+    status: Status
+
+
+class TrackingStepOut(_Out):
+    """A step of the public progress."""
+
+    action: Action
+    at: str
+
+
+class TrackingOut(_Out):
+    """A dossier's public progress by its code: no applicant, no officer names, no notes."""
+
+    code: str
+    procedure_name: str
+    status: Status
+    national_status: int
+    accepted_at: str
+    due_at: str
+    history: list[TrackingStepOut]
+
+
+class VerificationOut(_Out):
+    """That a result is authentic, and nothing personal."""
+
+    valid: Literal[True]
+    verification_code: str
+    dossier_code: str
+    procedure_code: str
+    procedure_name: str
+    issued_at: str
+    sha256: str
+
+
+class NationalAttachmentOut(_Out):
+    """An uploaded document, as the national portal lists it."""
+
+    MaGiayTo: str
+    TenTepDinhKem: str
+
+
+class NationalFeeOut(_Out):
+    """A fee, as the national portal lists it."""
+
+    TenPhiLePhi: str
+    MucPhi: int
+
+
+class NationalRecordOut(_Out):
+    """The dossier in the national portal's fields (as the NationalRecord contract of
+    motcua_shared.events.dossier; times yyyyMMddHHmmss in Vietnam time)."""
+
+    MaHoSo: str | None
+    MaTTHC: str
+    TenTTHC: str
+    MaLinhVuc: str
+    KenhThucHien: int
+    LoaiDoiTuong: int
+    NgayTiepNhan: str | None
+    NgayHenTra: str | None
+    NgayKetThucXuLy: str | None
+    TrangThaiHoSo: int | None
+    DuocThanhToanTrucTuyen: int
+    DanhSachGiayToDinhKem: list[NationalAttachmentOut]
+    DanhSachLePhi: list[NationalFeeOut]
+
+
+class OverdueOut(_Out):
+    """A line of the leaders' overdue list."""
+
+    id: str
+    code: str | None
+    procedure_name: str
+    status: Status
+    due_at: str | None
+    step: str | None
+    step_due_at: str | None
+    unit: str | None
+    officer: str | None
+    overdue_hours: float  # working hours past the deadline
+
+
+class OverdueListOut(_Out):
+    """A page of overdue dossiers, most overdue first."""
+
+    items: list[OverdueOut]
+    next_cursor: str | None
+
+
+class FiguresOut(_Out):
+    """On-time rate, processing time and satisfaction of the dossiers finished in the period
+    (rates in percent; null when nothing was finished on the clock)."""
+
+    finished: int
+    early: int
+    on_time: int
+    late: int
+    on_time_rate: float | None
+    average_processing_hours: float | None
+    negative_ratings: int
+    satisfaction_index: float | None
+
+
+class UnitFiguresOut(FiguresOut):
+    """The figures of one processing unit."""
+
+    unit: str
+
+
+class OfficerFiguresOut(UnitFiguresOut):
+    """The figures of one officer of a unit."""
+
+    officer: str
+
+
+class StatisticsOut(_Out):
+    """The leaders' statistics of a period (as JSON; the route also answers CSV and xlsx)."""
+
+    from_: str = Field(alias="from")
+    to: str
+    unit: str | None
+    overdue_now: int
+    by_status: dict[str, int]
+    overall: FiguresOut
+    by_unit: list[UnitFiguresOut]
+    by_officer: list[OfficerFiguresOut]
+
+
+class CalendarDayOut(_Out):
+    """A day off or a make-up working day."""
+
+    date: str
+    name: str
+    source: Literal["law", "law_working", "admin", "admin_working"]
+
+
+class CalendarYearOut(_Out):
+    """A year's days off and make-up working days, by date."""
+
+    year: int
+    days: list[CalendarDayOut]
