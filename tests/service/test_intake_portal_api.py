@@ -325,7 +325,7 @@ def test_owner_and_officers_download_an_uploaded_document(intake: Client, auth: 
         assert body["filename"] == filename
         assert body["content_type"] == "application/pdf"
         assert body["size_bytes"] == len(content)
-        assert body["expires_in"] > 0
+        assert body["expires_in_s"] > 0
         download = requests.get(body["download_url"], timeout=10)
         assert download.status_code == 200
         assert download.content == content

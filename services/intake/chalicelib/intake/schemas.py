@@ -492,7 +492,7 @@ class AttachmentDownloadOut(_Out):
     content_type: str
     size_bytes: int
     download_url: str
-    expires_in: int  # seconds
+    expires_in_s: int
 
 
 class ResultUploadOut(_Out):

@@ -320,7 +320,7 @@ class IntakeService:
             "content_type": attachment.content_type,
             "size_bytes": size,
             "download_url": uploads.presigned_get(bucket, attachment.s3_key, attachment.filename),
-            "expires_in": self.settings.download_url_ttl_s,
+            "expires_in_s": self.settings.download_url_ttl_s,
         }
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
