@@ -367,6 +367,18 @@ def test_officers_list_by_status_with_cursor(intake: Client, auth: Auth) -> None
     assert ids <= seen
 
 
+def test_a_citizens_list_by_status_fills_its_page(intake: Client, auth: Auth) -> None:
+    """Newest first, two submitted dossiers behind three newer drafts: the first page asked for
+    two submitted ones has both, not the nothing the first two dossiers read would give."""
+    older = [submitted(intake, auth)["id"] for _ in range(2)]
+    for _ in range(3):
+        create(intake, auth)
+    status, page = call(intake, "GET", "/dossiers?status=submitted&limit=2", auth("citizen1"))
+    assert status == 200
+    assert [d["id"] for d in page["items"]] == older[::-1]
+    assert {d["status"] for d in page["items"]} == {"submitted"}
+
+
 def test_postal_agent_submits_on_a_citizens_behalf_with_postal_channel(
     intake: Client, auth: Auth
 ) -> None:

@@ -51,6 +51,10 @@ if TYPE_CHECKING:
     from motcua_shared.events import Envelope
 
 
+# A citizen's list filtered by status reads at most this many pages of theirs per answer.
+OWNER_PAGES_PER_ANSWER = 5
+
+
 def _applicant(body: DossierFields) -> Applicant:
     a = body.applicant
     return Applicant(a.full_name, a.id_number, a.phone, a.email, a.address, a.kind)
@@ -177,10 +181,18 @@ class IntakeService:
         self, actor: Actor, status: str | None, limit: int, cursor: str | None
     ) -> tuple[list[Dossier], str | None]:
         if OFFICER_ROLES.isdisjoint(actor.roles):
-            dossiers, next_cursor = self.repository.list_by_owner(actor.sub, limit, cursor)
-            if status:
-                dossiers = [d for d in dossiers if d.status == status]
-            return dossiers, next_cursor
+            # The owner's dossiers are read by owner; a status is picked from them, reading on
+            # (a few pages at most) so that a page is not short while more may match.
+            found: list[Dossier] = []
+            next_cursor = cursor
+            for _ in range(OWNER_PAGES_PER_ANSWER):
+                page, next_cursor = self.repository.list_by_owner(
+                    actor.sub, limit - len(found), next_cursor
+                )
+                found += [d for d in page if not status or d.status == status]
+                if len(found) >= limit or next_cursor is None:
+                    break
+            return found, next_cursor
         if not status:
             raise ValidationFailed(
                 "Officers list dossiers by status: add ?status=…",
