@@ -421,7 +421,7 @@ def printable_document(request: ApiRequest[Any]) -> Response:
     "/dossiers/{id}/national-record",
     roles=OFFICERS,
     summary="The dossier in the national public service portal's fields",
-    response="NationalRecordOut",
+    response="NationalRecord",
 )
 def national_record(request: ApiRequest[Any]) -> dict[str, Any]:
     return service.national_record(request.path["id"])

@@ -22,6 +22,9 @@ from chalicelib.intake.domain.catalog import FieldType, OnlineLevel, TimeUnit
 from chalicelib.intake.domain.model import Action, DeliveryMethod, Status
 from chalicelib.intake.domain.steps import Timeliness
 
+# The answer of /dossiers/{id}/national-record: the event contract's record itself.
+from motcua_shared.events.dossier import NationalRecord as NationalRecord
+
 # Mobile numbers: 0 or +84 followed by a 9-digit mobile number (domain.md section 7).
 PHONE_PATTERN = r"^(\+84|84|0)(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-9])\d{7}$"
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
@@ -544,39 +547,6 @@ class VerificationOut(_Out):
     procedure_name: str
     issued_at: str
     sha256: str
-
-
-class NationalAttachmentOut(_Out):
-    """An uploaded document, as the national portal lists it."""
-
-    MaGiayTo: str
-    TenTepDinhKem: str
-
-
-class NationalFeeOut(_Out):
-    """A fee, as the national portal lists it."""
-
-    TenPhiLePhi: str
-    MucPhi: int
-
-
-class NationalRecordOut(_Out):
-    """The dossier in the national portal's fields (as the NationalRecord contract of
-    motcua_shared.events.dossier; times yyyyMMddHHmmss in Vietnam time)."""
-
-    MaHoSo: str | None
-    MaTTHC: str
-    TenTTHC: str
-    MaLinhVuc: str
-    KenhThucHien: int
-    LoaiDoiTuong: int
-    NgayTiepNhan: str | None
-    NgayHenTra: str | None
-    NgayKetThucXuLy: str | None
-    TrangThaiHoSo: int | None
-    DuocThanhToanTrucTuyen: int
-    DanhSachGiayToDinhKem: list[NationalAttachmentOut]
-    DanhSachLePhi: list[NationalFeeOut]
 
 
 class OverdueOut(_Out):
