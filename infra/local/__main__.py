@@ -226,7 +226,12 @@ def serve(
 
     apps = {service: load_app(service).app for service in SERVICES}
     pump = EventPump()
-    streams, sqs = session.client("dynamodbstreams"), session.client("sqs")
+    # One client per AWS service for every poller thread: a connection each, not urllib3's 10.
+    from botocore.config import Config
+
+    pool = Config(max_pool_connections=64)
+    streams = session.client("dynamodbstreams", config=pool)
+    sqs = session.client("sqs", config=pool)
     for service, app in apps.items():
         table = RESOURCES.table_of(service)
         queue = RESOURCES.queue_of(service)
