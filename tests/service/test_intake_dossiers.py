@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -13,7 +14,8 @@ import pytest
 import requests
 from chalice.test import Client
 
-from infra.local.bootstrap import Stack
+from infra.local.apps import load_app
+from infra.local.bootstrap import DEMO_PASSWORD, DemoUser, Stack, create_user
 from tests.service.conftest import Pump
 
 PROCEDURE = "YTDP-01"  # Công bố cơ sở đủ điều kiện tiêm chủng: 3 working days, no fee
@@ -367,13 +369,22 @@ def test_officers_list_by_status_with_cursor(intake: Client, auth: Auth) -> None
     assert ids <= seen
 
 
-def test_a_citizens_list_by_status_fills_its_page(intake: Client, auth: Auth) -> None:
+def test_a_citizens_list_by_status_fills_its_page(
+    aws: Stack, intake: Client, auth: Auth, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Newest first, two submitted dossiers behind three newer drafts: the first page asked for
-    two submitted ones has both, not the nothing the first two dossiers read would give."""
-    older = [submitted(intake, auth)["id"] for _ in range(2)]
+    two submitted ones has both, not the nothing the first two dossiers read would give. (A
+    citizen of this test's own, and a minute between dossiers: their order is certain.)"""
+    user = DemoUser("citizen-paging", "citizen", "Đỗ Thị Lan", "lan@example.vn", "+84912000099")
+    create_user(boto3.client("cognito-idp"), aws.user_pool_id, user, DEMO_PASSWORD)
+    service = load_app("intake").service
+    start = service.clock()
+    minutes = iter(range(100))
+    monkeypatch.setattr(service, "clock", lambda: start + timedelta(minutes=next(minutes)))
+    older = [submitted(intake, auth, user.username)["id"] for _ in range(2)]
     for _ in range(3):
-        create(intake, auth)
-    status, page = call(intake, "GET", "/dossiers?status=submitted&limit=2", auth("citizen1"))
+        create(intake, auth, user.username)
+    status, page = call(intake, "GET", "/dossiers?status=submitted&limit=2", auth(user.username))
     assert status == 200
     assert [d["id"] for d in page["items"]] == older[::-1]
     assert {d["status"] for d in page["items"]} == {"submitted"}
