@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from infra.cdk.packaging import packages_of
 from infra.local.bootstrap import Stack
 from infra.resources import RESOURCES, SERVICES
 
@@ -202,22 +203,9 @@ CDK_OUT = ROOT / "infra" / "cdk" / "cdk.out"
 PACKAGED_BODY = "sys.path.insert(0, {path!r})\nimport app"
 
 
-def packages(template: Path = CDK_OUT / "motcua-dev.template.json") -> dict[str, Path]:
-    """service -> its deployment zip, from a synthesized template (empty without one)."""
-    if not template.is_file():
-        return {}
-    found: dict[str, Path] = {}
-    for body in json.loads(template.read_text())["Resources"].values():
-        if body["Type"] == "AWS::Serverless::Function":
-            props = body["Properties"]
-            service = props["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
-            found[service] = template.parent / f"asset.{props['CodeUri']['Key']}"
-    return found
-
-
 def measure_packaged(runs: int) -> dict[str, dict[str, Any]]:
     """Each deployment zip unpacked, imported as shipped and with its bytecode removed."""
-    zips = packages()
+    zips = packages_of(CDK_OUT / "motcua-dev.template.json")
     if not zips:
         return {}
     env = {**clean_env(), "PYTHONDONTWRITEBYTECODE": "1"}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import compileall
 import hashlib
+import json
 import os
 import py_compile
 import shutil
@@ -179,3 +180,17 @@ def top_level_names(package: Path) -> set[str]:
     with zipfile.ZipFile(package) as archive:
         names = {name.split("/", 1)[0] for name in archive.namelist()}
     return {name.removesuffix(".py") for name in names if not name.endswith(".dist-info")}
+
+
+def packages_of(template: Path) -> dict[str, Path]:
+    """service -> its deployment zip, through a synthesized template's CodeUri (none without
+    the template)."""
+    if not template.is_file():
+        return {}
+    found: dict[str, Path] = {}
+    for body in json.loads(template.read_text())["Resources"].values():
+        if body["Type"] == "AWS::Serverless::Function":
+            props = body["Properties"]
+            service = props["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+            found[service] = template.parent / f"asset.{props['CodeUri']['Key']}"
+    return found

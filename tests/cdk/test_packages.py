@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from infra.cdk.packaging import FORBIDDEN, top_level_names
+from infra.cdk.packaging import FORBIDDEN, packages_of, top_level_names
 from infra.resources import SERVICES
 from tests.cdk.conftest import STAGES, Synth
 
@@ -18,12 +18,7 @@ MAX_PACKAGE_BYTES = 20 * 1024 * 1024
 
 def _packages(synth: Synth, stage: str) -> dict[str, Path]:
     """service -> its function code zip, found through the template's CodeUri."""
-    found = {}
-    for body in synth.resources(stage, "AWS::Serverless::Function").values():
-        key = body["Properties"]["CodeUri"]["Key"]
-        service = body["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
-        found[service] = synth.outdir / f"asset.{key}"
-    return found
+    return packages_of(synth.outdir / f"motcua-{stage}.template.json")
 
 
 def test_synth_prints_each_package_size(synth: Synth) -> None:

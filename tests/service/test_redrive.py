@@ -31,18 +31,10 @@ from infra.ops.__main__ import main
 from infra.ops.dlq import NOT_RECORDED, DeadLetterQueue, Location
 from infra.resources import RESOURCES
 from motcua_shared.inbox import FailureLog, consume_sqs_batch
-from tests.service.test_faults import OwnQueue, notify_handler, own_queue
+from tests.service.test_faults import OwnQueue, depth, notify_handler, own_queue
 from tests.service.test_notify import Person, emails_to, event, records, sample_events, sms_to
 
 MAX_RECEIVES = RESOURCES.queue_of("notify").max_receive_count
-
-
-def depth(url: str) -> int:
-    attributes = boto3.client("sqs").get_queue_attributes(
-        QueueUrl=url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return sum(int(v) for v in attributes.values())
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import json
 loaded_at_import = sorted(
     m for m in sys.modules if m.split(".")[0] == "pydantic" or m.startswith("motcua_shared.events")
 )
-bodies = sorted({op.body.__name__ for op in module.api.operations if op.body_name})
-bodies += sorted({op.response.__name__ for op in module.api.operations if op.response_name})
-print(json.dumps({"at_import": loaded_at_import, "bodies": bodies,
+models = sorted({op.body.__name__ for op in module.api.operations if op.body_name})
+models += sorted({op.response.__name__ for op in module.api.operations if op.response_name})
+print(json.dumps({"at_import": loaded_at_import, "models": models,
                   "after": "pydantic" in sys.modules}))
 """
 
@@ -41,5 +41,5 @@ def test_a_cold_start_defers_pydantic_until_a_body_needs_it(service: str) -> Non
     assert seen["at_import"] == []
     # Every route that names a body or a response finds its model (a misspelt body name would be
     # a 500 at run time, a response name a broken /openapi.json).
-    assert seen["bodies"], service
+    assert seen["models"], service
     assert seen["after"] is True

@@ -102,17 +102,18 @@ class Operation:
         """The body's model, imported on first use."""
         if self.body_name is None:
             return None
-        return body_model(self.schemas, self.body_name)
+        return schema_model(self.schemas, self.body_name)
 
     @property
     def response(self) -> type[BaseModel] | None:
         """The success body's model (documentation only: handlers build their answers)."""
         if self.response_name is None:
             return None
-        return body_model(self.schemas, self.response_name)
+        return schema_model(self.schemas, self.response_name)
 
 
-def body_model(schemas: str | None, name: str) -> type[BaseModel]:
+def schema_model(schemas: str | None, name: str) -> type[BaseModel]:
+    """A body or answer model of the schemas module, by name (the module imported on first use)."""
     if schemas is None:
         raise LookupError(f"body {name!r} is named but the Api has no schemas module")
     model: type[BaseModel] = getattr(importlib.import_module(schemas), name)
@@ -210,7 +211,7 @@ class Api:
         self.app = app
         self.title = title
         self.version = version
-        self.schemas = schemas  # the module holding the body models, e.g. "chalicelib.x.schemas"
+        self.schemas = schemas  # the module of the body and answer models: "chalicelib.x.schemas"
         self._settings = settings
         self._verifier: TokenVerifier | None = None
         self.operations: list[Operation] = []
@@ -302,7 +303,7 @@ class Api:
                 principal.require(roles)
         parsed: Any = None
         if body is not None:
-            parsed = body_model(self.schemas, body).model_validate(_json_body(current.raw_body))
+            parsed = schema_model(self.schemas, body).model_validate(_json_body(current.raw_body))
         return ApiRequest(
             principal=principal,
             body=parsed,

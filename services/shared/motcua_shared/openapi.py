@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from motcua_shared.api import SIGNED_IN, PayloadTooLarge
 from motcua_shared.errors import (
@@ -16,6 +16,8 @@ from motcua_shared.errors import (
 )
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from motcua_shared.api import Api, Operation
 
 _ERROR_SCHEMA = {
@@ -76,16 +78,9 @@ def build_document(api: Api) -> dict[str, Any]:
             if op.roles != SIGNED_IN:
                 operation["x-roles"] = list(op.roles)
         if op.body is not None:
-            body_schema = op.body.model_json_schema(ref_template="#/components/schemas/{model}")
-            schemas.update(body_schema.pop("$defs", {}))
-            schemas[op.body.__name__] = body_schema
             operation["requestBody"] = {
                 "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}
-                    }
-                },
+                "content": {"application/json": {"schema": _component(op.body, schemas)}},
             }
         paths.setdefault(op.path, {})[op.method.lower()] = operation
     return {
@@ -104,15 +99,21 @@ def build_document(api: Api) -> dict[str, Any]:
 def _success_schema(media_type: str, op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     if media_type != "application/json":
         return {"schema": {"type": "string"}}  # a page, a CSV or a workbook
-    model = op.response
-    if model is None:
+    if op.response is None:
         return {"schema": {"type": "object"}}
-    schema = model.model_json_schema(
-        mode="serialization", ref_template="#/components/schemas/{model}"
-    )
+    return {"schema": _component(op.response, schemas, mode="serialization")}
+
+
+def _component(
+    model: type[BaseModel],
+    schemas: dict[str, Any],
+    mode: Literal["validation", "serialization"] = "validation",
+) -> dict[str, Any]:
+    """Put the model (and the models it uses) among the components; a reference to it."""
+    schema = model.model_json_schema(mode=mode, ref_template="#/components/schemas/{model}")
     schemas.update(schema.pop("$defs", {}))
     schemas[model.__name__] = schema
-    return {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
