@@ -16,7 +16,6 @@ from chalicelib.intake.domain.calendar import CalendarAdjustments, WorkingCalend
 from chalicelib.intake.domain.catalog import Procedure, ProcedureCatalog
 from chalicelib.intake.domain.codes import format_code
 from chalicelib.intake.domain.errors import (
-    AttachmentNotFound,
     AttachmentSizeMismatch,
     DossierNotFound,
     MissingResult,
@@ -35,6 +34,7 @@ from chalicelib.intake.domain.model import (
     Status,
 )
 from chalicelib.intake.domain.national import national_record
+from chalicelib.intake.evidence import EvidenceFiles
 from chalicelib.intake.settings import IntakeSettings
 from chalicelib.intake.storage import DossierRepository
 from motcua_shared import timeutil
@@ -86,6 +86,7 @@ class IntakeService:
         self.clock = clock
         self._fixed_calendar = calendar
         self._calendar: tuple[float, WorkingCalendar] | None = None
+        self.files = EvidenceFiles(settings)
         self.upload_policy = attachments.UploadPolicy(
             max_bytes=settings.max_attachment_bytes,
             content_types=frozenset(settings.attachment_content_types),
@@ -317,35 +318,8 @@ class IntakeService:
     def attachment_download(
         self, dossier_id: str, actor: Actor, attachment_id: str
     ) -> dict[str, Any]:
-        """A short-lived link to one uploaded file of the dossier (its owner, officers): once
-        submitted, to the version frozen then, whatever was written to its key since."""
-        dossier = self.visible(dossier_id, actor)
-        attachment = next(
-            (a for a in dossier.attachments if a.attachment_id == attachment_id), None
-        )
-        bucket = self.settings.attachments_bucket
-        if attachment is not None and attachment.version_id is not None:
-            size: int | None = attachment.size_bytes
-        else:
-            size = uploads.object_size(bucket, attachment.s3_key) if attachment else None
-        if attachment is None or size is None:
-            raise AttachmentNotFound(attachment_id=attachment_id[:64])
-        return {
-            "attachment_id": attachment.attachment_id,
-            "document_code": attachment.document_code,
-            "filename": attachment.filename,
-            "content_type": attachment.content_type,
-            "size_bytes": size,
-            "sha256": attachment.sha256,
-            "download_url": uploads.presigned_get(
-                bucket,
-                attachment.s3_key,
-                attachment.filename,
-                attachment.content_type,
-                attachment.version_id,
-            ),
-            "expires_in_s": self.settings.download_url_ttl_s,
-        }
+        """A short-lived link to one uploaded file of the dossier (its owner, officers)."""
+        return self.files.link(self.visible(dossier_id, actor), attachment_id)
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
         dossier = self.visible(dossier_id, actor)
@@ -361,30 +335,13 @@ class IntakeService:
             self.clock(),
         )
         self._store(dossier, [])
-        # A draft may be abandoned: its files carry the tag a lifecycle rule expires them by.
-        draft = dossier.status is Status.DRAFT
-        return {
-            "attachment_id": attachment.attachment_id,
-            "document_code": attachment.document_code,
-            **uploads.presigned_put(
-                self.settings.attachments_bucket,
-                attachment.s3_key,
-                attachment.content_type,
-                attachment.size_bytes,
-                self.settings.attachments_draft_tag if draft else None,
-            ),
-        }
+        return self.files.upload_slot(dossier, attachment)
 
     def submit(self, dossier_id: str, actor: Actor) -> Dossier:
         """A first submission, or the answer to a supplement request: the files not frozen yet
         are read once (version, size, SHA-256, first bytes), checked and frozen."""
         dossier = self.visible(dossier_id, actor)
-        bucket = self.settings.attachments_bucket
-        read = {
-            a.attachment_id: uploads.stored_file(bucket, a.s3_key, a.size_bytes)
-            for a in attachments.to_freeze(dossier)
-        }
-        stored = {key: found for key, found in read.items() if found is not None}
+        stored = self.files.stored(dossier)
         procedure = self.catalog.get(dossier.procedure_code)
         at = self.clock()
         if dossier.status is Status.SUPPLEMENT_REQUESTED:
@@ -395,10 +352,7 @@ class IntakeService:
         operations.submit(dossier, procedure, actor, stored, self.upload_policy, at)
         # Keep the files for good before the dossier is submitted (if the write below fails,
         # the draft's files merely stay until it is deleted by hand, never the other way round).
-        if self.settings.attachments_draft_tag:
-            for attachment in dossier.attachments:
-                if attachment.attachment_id in stored and attachment.version_id:
-                    uploads.untag(bucket, attachment.s3_key, attachment.version_id)
+        self.files.keep(dossier, stored)
         return self._save(dossier)
 
     def accept(self, dossier_id: str, actor: Actor) -> Dossier:

@@ -146,6 +146,4 @@ class DocumentNotRequested(ApiError):
         "The dossier was submitted: only the documents the desk asked to supplement can be "
         "uploaded again."
     )
-    message_vi = (
-        "Hồ sơ đã được nộp: chỉ được tải lên lại các giấy tờ mà cán bộ yêu cầu bổ sung."
-    )
+    message_vi = "Hồ sơ đã được nộp: chỉ được tải lên lại các giấy tờ mà cán bộ yêu cầu bổ sung."
