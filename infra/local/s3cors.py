@@ -97,8 +97,8 @@ class _Handler(BaseHTTPRequestHandler):
             if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
                 self.send_header(name, value)
         # A HEAD answer has no body but tells the object's size (what intake checks uploads by).
-        length = response.getheader("Content-Length") if self.command == "HEAD" else None
-        self.send_header("Content-Length", length or str(len(payload)))
+        told = response.getheader("Content-Length") if self.command == "HEAD" else None
+        self.send_header("Content-Length", told or str(len(payload)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
