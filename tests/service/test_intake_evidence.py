@@ -139,6 +139,7 @@ def test_an_upload_url_signs_the_declared_size_so_a_larger_file_is_refused(
     params = query(slot["upload_url"])
     signed = params["X-Amz-SignedHeaders"].split(";")
     assert {"host", "content-length", "content-type", "if-none-match"} <= set(signed)
+    assert int(params["X-Amz-Expires"]) <= 300  # a link of a few minutes, not hours
     parts = urlsplit(slot["upload_url"])
     sent = {name.lower(): value for name, value in slot["headers"].items()}
     honest = {**sent, "host": parts.netloc, "content-length": "1024"}
