@@ -89,6 +89,12 @@ class Bucket:
     # A tag (key, value) the owner puts on uploads that may be abandoned; a lifecycle rule expires
     # what still carries it (drafts never submitted). The service gets it as <env_var>_DRAFT_TAG.
     draft_tag: tuple[str, str] | None = None
+    # Versioning: a submitted file is pinned by its version id (kept in the dossier with its
+    # SHA-256) and only that version is served, whatever is written to its key afterwards.
+    versioned: bool = True
+    # Days a version pushed down by a later write (or a lifecycle expiry) is kept; None: for
+    # good — in a bucket of evidence, a noncurrent version can be the very file submitted.
+    noncurrent_version_days: int | None = None
 
     @property
     def draft_tag_env(self) -> str:

@@ -100,7 +100,7 @@ class Data(Construct):
                 block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
                 encryption=s3.BucketEncryption.S3_MANAGED,
                 enforce_ssl=True,
-                versioned=True,
+                versioned=bucket.versioned,
                 server_access_logs_bucket=self.access_logs,
                 server_access_logs_prefix=f"{bucket.logical_name}/",
                 # Browsers PUT and GET through presigned URLs from the portal's origin only.
@@ -194,16 +194,30 @@ def _table(scope: Construct, table: Table, stage: str, removal: RemovalPolicy) -
 
 
 def _lifecycle(stage: StageConfig, bucket: Bucket) -> list[s3.LifecycleRule]:
-    # Intake tags the uploads of a draft (bucket.draft_tag); submitting removes the tag.
+    # Intake tags the uploads of a draft (bucket.draft_tag); submitting removes the tag from the
+    # version it freezes. Tags belong to each version: what the rule expires — current or pushed
+    # down — is only ever a draft's file, never a submitted one.
     drafts = (
         [
             s3.LifecycleRule(
                 id="abandoned-drafts",
                 tag_filters={bucket.draft_tag[0]: bucket.draft_tag[1]},
                 expiration=Duration.days(stage.abandoned_draft_days),
+                noncurrent_version_expiration=(Duration.days(1) if bucket.versioned else None),
             )
         ]
         if bucket.draft_tag
+        else []
+    )
+    # Replaced versions expire only where no version is evidence (Bucket.noncurrent_version_days).
+    replaced = (
+        [
+            s3.LifecycleRule(
+                id="replaced-versions",
+                noncurrent_version_expiration=Duration.days(bucket.noncurrent_version_days),
+            )
+        ]
+        if bucket.versioned and bucket.noncurrent_version_days is not None
         else []
     )
     return [
@@ -211,5 +225,7 @@ def _lifecycle(stage: StageConfig, bucket: Bucket) -> list[s3.LifecycleRule]:
         s3.LifecycleRule(
             id="incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(2)
         ),
-        s3.LifecycleRule(id="replaced-versions", noncurrent_version_expiration=Duration.days(30)),
+        *replaced,
+        # A delete marker left with no version behind it (an abandoned draft's, once expired).
+        s3.LifecycleRule(id="expired-delete-markers", expired_object_delete_marker=True),
     ]

@@ -329,12 +329,16 @@ def _statements(
             iam.PolicyStatement(
                 sid="Documents",
                 # PutObjectTagging: presigned uploads of drafts carry the draft tag;
-                # DeleteObjectTagging: submitting a dossier keeps its files for good.
+                # DeleteObjectTagging: submitting a dossier keeps its files for good. A submitted
+                # file is read and untagged, and served, by its version id: S3 asks for the
+                # *Version* actions when a request names a version.
                 actions=[
                     "s3:GetObject",
+                    "s3:GetObjectVersion",
                     "s3:PutObject",
                     "s3:PutObjectTagging",
                     "s3:DeleteObjectTagging",
+                    "s3:DeleteObjectVersionTagging",
                 ],
                 resources=[b.arn_for_objects("*") for b in data.buckets.values()],
             )

@@ -195,6 +195,8 @@ def create_all(
                 ]
             },
         )
+        if bucket.versioned:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         stack.buckets[bucket.logical_name] = name
 
     cognito = session.client("cognito-idp")

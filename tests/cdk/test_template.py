@@ -261,3 +261,42 @@ def test_user_pool_groups_and_buckets(synth: Synth, stage: str) -> None:
         else:
             assert "abandoned-drafts" not in rules
     assert synth.resources(stage, "AWS::CloudFront::Distribution")
+
+
+def test_buckets_of_evidence_keep_every_version_and_intake_reads_them_by_version(
+    synth: Synth, stage: str
+) -> None:
+    """A submitted file is pinned by its S3 version (issue 14, item 9), so each bucket of
+    resources.py is versioned as defined there, and no lifecycle rule expires a noncurrent
+    version except the drafts' rule, whose tag a submitted file no longer carries. A request
+    that names a version needs the *Version* actions: "If you include a versionId in your
+    request header, you must have the s3:GetObjectVersion permission" (Amazon S3 API Reference,
+    GetObject); DeleteObjectTagging with versionId needs s3:DeleteObjectVersionTagging."""
+    buckets = {
+        b["Properties"].get("BucketName"): b["Properties"]
+        for b in synth.resources(stage, "AWS::S3::Bucket").values()
+    }
+    for bucket in RESOURCES.buckets:
+        assert bucket.versioned, bucket.logical_name
+        props = buckets[bucket.name(stage)]
+        assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+        for rule in props["LifecycleConfiguration"]["Rules"]:
+            if "NoncurrentVersionExpiration" in rule:
+                assert bucket.draft_tag, rule
+                key, value = bucket.draft_tag
+                assert rule["TagFilters"] == [{"Key": key, "Value": value}], rule
+    template = synth.template(stage)["Resources"]
+    (intake,) = {
+        function["Properties"]["Role"]["Fn::GetAtt"][0]
+        for function in _functions(synth, stage).values()
+        if _service(function) == "intake"
+    }
+    actions = {
+        action
+        for policy in template[intake]["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        for action in (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+    }
+    assert {"s3:GetObjectVersion", "s3:DeleteObjectVersionTagging"} <= actions

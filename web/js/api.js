@@ -45,7 +45,9 @@ export function upload(url, headers, file, onProgress) {
     xhr.open("PUT", url);
     for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new ApiError(xhr.status, { error: { code: "upload_failed", message_vi: "Tải tệp lên không thành công. Vui lòng thử lại." } })));
+    // S3 answers 403 to an expired link or a file not of the size signed, 412 to a second upload
+    // to the same link (it writes once): either way, choosing the file again asks for a new link.
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new ApiError(xhr.status, { error: { code: "upload_failed", message_vi: "Tải tệp lên không thành công. Vui lòng chọn lại tệp và thử lại." } })));
     xhr.onerror = () => reject(new ApiError(0, { error: { code: "upload_failed", message_vi: "Tải tệp lên không thành công. Vui lòng kiểm tra mạng và thử lại." } }));
     xhr.send(file);
   });

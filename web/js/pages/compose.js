@@ -54,10 +54,13 @@ export function localPhone(phone) {
   return String(phone || "").replace(/^\+84/, "0");
 }
 
+/** The file's type by its name's extension, if the browser's own idea of it agrees (the API
+ * refuses a name whose extension is not of the declared type, e.g. a PDF named .html). */
 function fileType(file) {
-  if (Object.values(FILE_TYPES).includes(file.type)) return file.type;
-  const extension = (file.name.split(".").pop() || "").toLowerCase();
-  return file.type ? null : FILE_TYPES[extension] || null;
+  const dot = file.name.lastIndexOf(".");
+  const named = dot > 0 ? FILE_TYPES[file.name.slice(dot + 1).toLowerCase()] : undefined;
+  if (!named) return null;
+  return !file.type || file.type === named ? named : null;
 }
 
 function megabytes(bytes) {
@@ -66,7 +69,7 @@ function megabytes(bytes) {
 
 /** The browser's own checks before anything is sent: type and size. */
 function checkFile(name, file) {
-  if (!fileType(file)) throw invalid([[name, `Tệp “${file.name}” không đúng định dạng. Chỉ nhận tệp PDF, JPEG hoặc PNG.`]], "Tệp chưa được tải lên.");
+  if (!fileType(file)) throw invalid([[name, `Tệp “${file.name}” không đúng định dạng. Chỉ nhận tệp PDF (.pdf), JPEG (.jpg, .jpeg) hoặc PNG (.png), với phần mở rộng của tên tệp đúng với định dạng.`]], "Tệp chưa được tải lên.");
   if (file.size > MAX_BYTES) throw invalid([[name, `Tệp “${file.name}” có dung lượng ${megabytes(file.size)} MB, vượt quá mức tối đa 10 MB.`]], "Tệp chưa được tải lên.");
   if (file.size === 0) throw invalid([[name, `Tệp “${file.name}” không có nội dung.`]], "Tệp chưa được tải lên.");
 }

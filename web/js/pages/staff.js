@@ -869,7 +869,7 @@ function approveCard(d, base, reload) {
       const chosen = file.files[0];
       if (online && !chosen) throw localError("result_file", "Vui lòng chọn tệp PDF văn bản kết quả.");
       if (chosen) {
-        if (chosen.type && chosen.type !== "application/pdf") throw localError("result_file", "Văn bản kết quả phải là tệp PDF.");
+        if ((chosen.type && chosen.type !== "application/pdf") || !/\.pdf$/i.test(chosen.name)) throw localError("result_file", "Văn bản kết quả phải là tệp PDF (tên tệp có phần mở rộng .pdf).");
         const slot = await post(`${base}/result-file`, { filename: chosen.name, content_type: "application/pdf", size_bytes: chosen.size })
           .catch((error) => { if (!error.field || ["filename", "size_bytes", "content_type"].includes(error.field)) error.field = "result_file"; error.fields = null; throw error; });
         progress.hidden = false;

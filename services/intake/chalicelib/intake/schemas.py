@@ -341,6 +341,7 @@ class DossierAttachmentOut(_Out):
     status: Literal["pending_upload", "uploaded"]
     created_at: str
     uploaded_at: str | None
+    sha256: str | None  # of the version frozen at submission (hex); null before
 
 
 class SupplementItemOut(_Out):
@@ -477,7 +478,9 @@ class DossierListOut(_Out):
 
 
 class AttachmentUploadOut(_Out):
-    """Where the browser uploads a document's file, with the headers it must send."""
+    """Where the browser uploads a document's file, with the headers it must send: one PUT of
+    exactly ``size_bytes`` bytes (S3 refuses another size), within minutes; the URL writes the
+    file once and never replaces it (``If-None-Match: *``)."""
 
     attachment_id: str
     document_code: str
@@ -494,6 +497,7 @@ class AttachmentDownloadOut(_Out):
     filename: str
     content_type: str
     size_bytes: int
+    sha256: str | None  # of the version served (frozen at submission); null before
     download_url: str
     expires_in_s: int
 

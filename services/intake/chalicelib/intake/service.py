@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.intake import uploads
 from chalicelib.intake.announcements import announce, deadline_alert, national_sync
-from chalicelib.intake.domain import filetypes, operations, stats, steps
+from chalicelib.intake.domain import attachments, filetypes, operations, stats, steps
 from chalicelib.intake.domain.calendar import CalendarAdjustments, WorkingCalendar
 from chalicelib.intake.domain.catalog import Procedure, ProcedureCatalog
 from chalicelib.intake.domain.codes import format_code
 from chalicelib.intake.domain.errors import (
-    AttachmentNotFound,
+    AttachmentSizeMismatch,
     DossierNotFound,
     MissingResult,
     NotAssignedOfficer,
@@ -34,6 +34,7 @@ from chalicelib.intake.domain.model import (
     Status,
 )
 from chalicelib.intake.domain.national import national_record
+from chalicelib.intake.evidence import EvidenceFiles
 from chalicelib.intake.settings import IntakeSettings
 from chalicelib.intake.storage import DossierRepository
 from motcua_shared import timeutil
@@ -85,7 +86,8 @@ class IntakeService:
         self.clock = clock
         self._fixed_calendar = calendar
         self._calendar: tuple[float, WorkingCalendar] | None = None
-        self.upload_policy = operations.UploadPolicy(
+        self.files = EvidenceFiles(settings)
+        self.upload_policy = attachments.UploadPolicy(
             max_bytes=settings.max_attachment_bytes,
             content_types=frozenset(settings.attachment_content_types),
         )
@@ -317,27 +319,11 @@ class IntakeService:
         self, dossier_id: str, actor: Actor, attachment_id: str
     ) -> dict[str, Any]:
         """A short-lived link to one uploaded file of the dossier (its owner, officers)."""
-        dossier = self.visible(dossier_id, actor)
-        attachment = next(
-            (a for a in dossier.attachments if a.attachment_id == attachment_id), None
-        )
-        bucket = self.settings.attachments_bucket
-        size = uploads.object_size(bucket, attachment.s3_key) if attachment else None
-        if attachment is None or size is None:
-            raise AttachmentNotFound(attachment_id=attachment_id[:64])
-        return {
-            "attachment_id": attachment.attachment_id,
-            "document_code": attachment.document_code,
-            "filename": attachment.filename,
-            "content_type": attachment.content_type,
-            "size_bytes": size,
-            "download_url": uploads.presigned_get(bucket, attachment.s3_key, attachment.filename),
-            "expires_in_s": self.settings.download_url_ttl_s,
-        }
+        return self.files.link(self.visible(dossier_id, actor), attachment_id)
 
     def attach(self, dossier_id: str, actor: Actor, body: NewAttachment) -> dict[str, Any]:
         dossier = self.visible(dossier_id, actor)
-        attachment = operations.attach(
+        attachment = attachments.attach(
             dossier,
             self.catalog.get(dossier.procedure_code),
             actor,
@@ -349,48 +335,24 @@ class IntakeService:
             self.clock(),
         )
         self._store(dossier, [])
-        # A draft may be abandoned: its files carry the tag a lifecycle rule expires them by.
-        draft = dossier.status is Status.DRAFT
-        return {
-            "attachment_id": attachment.attachment_id,
-            "document_code": attachment.document_code,
-            **uploads.presigned_put(
-                self.settings.attachments_bucket,
-                attachment.s3_key,
-                attachment.content_type,
-                self.settings.attachments_draft_tag if draft else None,
-            ),
-        }
+        return self.files.upload_slot(dossier, attachment)
 
     def submit(self, dossier_id: str, actor: Actor) -> Dossier:
-        """A first submission, or the answer to a supplement request."""
+        """A first submission, or the answer to a supplement request: the files not frozen yet
+        are read once (version, size, SHA-256, first bytes), checked and frozen."""
         dossier = self.visible(dossier_id, actor)
-        sizes = {
-            a.attachment_id: uploads.object_size(self.settings.attachments_bucket, a.s3_key)
-            for a in dossier.attachments
-        }
-        # What each uploaded file really is (its first bytes), checked against its declared type.
-        heads = {
-            a.attachment_id: uploads.first_bytes(
-                self.settings.attachments_bucket, a.s3_key, filetypes.HEAD_BYTES
-            )
-            for a in dossier.attachments
-            if sizes.get(a.attachment_id) is not None
-        }
+        stored = self.files.stored(dossier)
         procedure = self.catalog.get(dossier.procedure_code)
         at = self.clock()
         if dossier.status is Status.SUPPLEMENT_REQUESTED:
             operations.resubmit(
-                dossier, procedure, actor, sizes, self.upload_policy, self.calendar(), at, heads
+                dossier, procedure, actor, stored, self.upload_policy, self.calendar(), at
             )
             return self._save(dossier)
-        operations.submit(dossier, procedure, actor, sizes, self.upload_policy, at, heads)
+        operations.submit(dossier, procedure, actor, stored, self.upload_policy, at)
         # Keep the files for good before the dossier is submitted (if the write below fails,
         # the draft's files merely stay until it is deleted by hand, never the other way round).
-        if self.settings.attachments_draft_tag:
-            for attachment in dossier.attachments:
-                if sizes.get(attachment.attachment_id) is not None:
-                    uploads.untag(self.settings.attachments_bucket, attachment.s3_key)
+        self.files.keep(dossier, stored)
         return self._save(dossier)
 
     def accept(self, dossier_id: str, actor: Actor) -> Dossier:
@@ -443,6 +405,7 @@ class IntakeService:
             next_status(dossier.status, Action.APPROVE, actor.roles)  # 403 / 409 as for approval
         if dossier.officer != actor.username:
             raise NotAssignedOfficer()
+        filetypes.check_filename(body.filename, body.content_type)
         code = new_verification_code()
         result = ResultDocument(
             verification_code=code,
@@ -456,7 +419,9 @@ class IntakeService:
         self._store(dossier, [])
         return {
             "verification_code": code,
-            **uploads.presigned_put(self.settings.results_bucket, result.s3_key, body.content_type),
+            **uploads.presigned_put(
+                self.settings.results_bucket, result.s3_key, body.content_type, body.size_bytes
+            ),
         }
 
     def approve(self, dossier_id: str, actor: Actor, result_summary: str) -> Dossier:
@@ -464,12 +429,20 @@ class IntakeService:
         at = self.clock()
         result = dossier.result
         if result is not None:
-            size = uploads.object_size(self.settings.results_bucket, result.s3_key)
-            if size is None:
+            # The version approved is the one served from then on, whatever comes after it.
+            declared = result.size_bytes or 0
+            found = uploads.stored_file(self.settings.results_bucket, result.s3_key, declared)
+            if found is None:
                 result = None
+            elif found.size_bytes != declared:
+                raise AttachmentSizeMismatch(
+                    filename=result.filename,
+                    declared_bytes=declared,
+                    uploaded_bytes=found.size_bytes,
+                    field="result_file",
+                )
             else:
-                result.size_bytes = size
-                result.sha256 = uploads.sha256_of(self.settings.results_bucket, result.s3_key)
+                result.sha256, result.version_id = found.sha256, found.version_id
                 result.issued_at = at
         if result is None and dossier.delivery_method is DeliveryMethod.ONLINE:
             next_status(dossier.status, Action.APPROVE, actor.roles)
@@ -490,7 +463,13 @@ class IntakeService:
         ):
             operations.receive_online(dossier, actor, self.calendar(), self.clock())
             self._save(dossier)
-        url = uploads.presigned_get(self.settings.results_bucket, result.s3_key, result.filename)
+        url = uploads.presigned_get(
+            self.settings.results_bucket,
+            result.s3_key,
+            result.filename,
+            "application/pdf",
+            result.version_id,
+        )
         return {
             "download_url": url,
             "filename": result.filename,

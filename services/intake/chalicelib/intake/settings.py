@@ -16,7 +16,8 @@ class IntakeSettings(BaseSettings):
     dossiers_stream_arn: str = env_field("DOSSIERS_STREAM_ARN", LOCAL_STREAM_ARN)
     attachments_bucket: str = env_field("ATTACHMENTS_BUCKET")
     results_bucket: str = env_field("RESULTS_BUCKET")
-    upload_url_ttl_s: int = env_field("UPLOAD_URL_TTL_S", 900)
+    # An upload URL is good for this long (S3 checks it when the upload starts): 5 minutes.
+    upload_url_ttl_s: int = env_field("UPLOAD_URL_TTL_S", 300)
     # "key=value": uploads of a draft carry it; a lifecycle rule expires them if never submitted
     attachments_draft_tag: str = env_field("ATTACHMENTS_BUCKET_DRAFT_TAG", "")
     download_url_ttl_s: int = env_field("DOWNLOAD_URL_TTL_S", 300)

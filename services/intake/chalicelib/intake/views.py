@@ -44,6 +44,7 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
                 "status": a.status,
                 "created_at": _iso(a.created_at),
                 "uploaded_at": _iso(a.uploaded_at),
+                "sha256": a.sha256,
             }
             for a in d.attachments
         ],

@@ -123,3 +123,27 @@ class AttachmentTypeMismatch(ApiError):
     code = "attachment_type_mismatch"
     message = "An uploaded file is not of the type it was declared as."
     message_vi = "Tệp đã tải lên không đúng định dạng đã khai báo."
+
+
+class FileExtensionMismatch(ApiError):
+    status = 422
+    code = "file_extension_mismatch"
+    message = "The file name's extension does not match the file's type."
+    message_vi = "Phần mở rộng của tên tệp không đúng với định dạng tệp."
+
+
+class AttachmentSizeMismatch(ApiError):
+    status = 422
+    code = "attachment_size_mismatch"
+    message = "An uploaded file is not the size that was declared for it."
+    message_vi = "Tệp đã tải lên không đúng dung lượng đã khai báo; vui lòng tải lên lại."
+
+
+class DocumentNotRequested(ApiError):
+    status = 409
+    code = "document_not_requested"
+    message = (
+        "The dossier was submitted: only the documents the desk asked to supplement can be "
+        "uploaded again."
+    )
+    message_vi = "Hồ sơ đã được nộp: chỉ được tải lên lại các giấy tờ mà cán bộ yêu cầu bổ sung."

@@ -120,6 +120,9 @@ class Attachment:
     status: str  # "pending_upload" until the object is seen in S3, then "uploaded"
     created_at: datetime
     uploaded_at: datetime | None = None
+    # Frozen when the dossier is submitted: the S3 version served from then on, and its digest.
+    version_id: str | None = None
+    sha256: str | None = None
 
 
 @dataclass
@@ -194,6 +197,7 @@ class ResultDocument:
     issued_at: datetime
     size_bytes: int | None = None
     downloaded_at: datetime | None = None
+    version_id: str | None = None  # the S3 version approved (served from then on)
 
 
 @dataclass

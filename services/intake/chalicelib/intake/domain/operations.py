@@ -5,27 +5,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.intake.domain import steps
+from chalicelib.intake.domain.attachments import StoredFile, UploadPolicy, freeze_documents
 from chalicelib.intake.domain.calendar import WorkingCalendar, due_at, resume_after_pause
 from chalicelib.intake.domain.catalog import Procedure, TimeUnit
 from chalicelib.intake.domain.errors import (
     AlreadyRated,
     DossierNotFound,
     ExtensionNotNeeded,
-    FileTooLarge,
     InvalidNewDueDate,
     InvalidTransition,
-    MissingDocuments,
     NotAssignedOfficer,
     UnknownDocument,
-    UnsupportedFileType,
     WrongAmount,
 )
-from chalicelib.intake.domain.filetypes import check_uploaded_types
 from chalicelib.intake.domain.forms import check_form_data
 from chalicelib.intake.domain.lifecycle import next_status
 from chalicelib.intake.domain.model import (
@@ -33,7 +29,6 @@ from chalicelib.intake.domain.model import (
     Action,
     Actor,
     Applicant,
-    Attachment,
     Channel,
     DeliveryMethod,
     Dossier,
@@ -48,15 +43,6 @@ from chalicelib.intake.domain.model import (
     SupplementRequest,
 )
 from chalicelib.intake.domain.steps import APPLICANT_UNIT, DESK_UNIT, Step
-
-# The applicant may change documents and form data only in these statuses.
-EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
-
-
-@dataclass(frozen=True)
-class UploadPolicy:
-    max_bytes: int
-    content_types: frozenset[str]
 
 
 def can_view(dossier: Dossier, actor: Actor) -> bool:
@@ -129,93 +115,20 @@ def update_draft(
     dossier.updated_at = at
 
 
-def attach(
-    dossier: Dossier,
-    procedure: Procedure,
-    actor: Actor,
-    document_code: str,
-    filename: str,
-    content_type: str,
-    size_bytes: int,
-    policy: UploadPolicy,
-    at: datetime,
-) -> Attachment:
-    """Reserve the place of one document's file; the browser then uploads it to S3."""
-    _require_owner(dossier, actor)
-    if dossier.status not in EDITABLE:
-        raise InvalidTransition(
-            "Documents can be attached to a draft or while a supplement is requested.",
-            "Chỉ có thể đính kèm giấy tờ khi hồ sơ là bản nháp hoặc đang được yêu cầu bổ sung.",
-        )
-    if procedure.document(document_code) is None:
-        raise UnknownDocument(document_code=document_code)
-    if content_type not in policy.content_types:
-        raise UnsupportedFileType(accepted=sorted(policy.content_types), field="content_type")
-    if size_bytes > policy.max_bytes:
-        raise FileTooLarge(max_bytes=policy.max_bytes, field="size_bytes")
-    attachment_id = str(uuid.uuid4())
-    attachment = Attachment(
-        attachment_id=attachment_id,
-        document_code=document_code,
-        filename=filename,
-        content_type=content_type,
-        size_bytes=size_bytes,
-        s3_key=f"dossiers/{dossier.id}/{attachment_id}/{filename}",
-        status="pending_upload",
-        created_at=at,
-    )
-    # One file per document: a new upload replaces the previous one.
-    dossier.attachments = [a for a in dossier.attachments if a.document_code != document_code]
-    dossier.attachments.append(attachment)
-    dossier.updated_at = at
-    return attachment
-
-
-def _check_documents(
-    dossier: Dossier,
-    procedure: Procedure,
-    uploaded_sizes: dict[str, int | None],
-    policy: UploadPolicy,
-    at: datetime,
-    heads: Mapping[str, bytes] | None = None,
-) -> None:
-    """Every required document has an uploaded file within the limits, whose first bytes
-    (``heads``: attachment id → bytes, when read) match its declared type; mark them uploaded."""
-    missing: list[str] = []
-    for document in procedure.required_documents:
-        attachment = dossier.attachment_for(document.code)
-        size = uploaded_sizes.get(attachment.attachment_id) if attachment else None
-        if attachment is None or size is None:
-            missing.append(document.code)
-        elif size > policy.max_bytes:
-            raise FileTooLarge(max_bytes=policy.max_bytes, document_code=document.code)
-    if missing:
-        raise MissingDocuments(missing=missing)
-    check_uploaded_types(dossier, procedure, heads or {})
-    for attachment in dossier.attachments:
-        size = uploaded_sizes.get(attachment.attachment_id)
-        if size is not None and attachment.status != "uploaded":
-            attachment.status, attachment.size_bytes, attachment.uploaded_at = "uploaded", size, at
-
-
 def submit(
     dossier: Dossier,
     procedure: Procedure,
     actor: Actor,
-    uploaded_sizes: dict[str, int | None],
+    stored: Mapping[str, StoredFile],
     policy: UploadPolicy,
     at: datetime,
-    heads: Mapping[str, bytes] | None = None,
 ) -> None:
-    """Send the dossier to the desk.
-
-    ``uploaded_sizes``: attachment id → size of its object in S3 (None: nothing uploaded);
-    ``heads``: attachment id → the object's first bytes (its real type).
-    """
+    """Send the dossier to the desk, its files frozen as they are (``stored``: attachment id →
+    what S3 holds for each file not frozen yet)."""
     _require_owner(dossier, actor)
     target = next_status(dossier.status, Action.SUBMIT, actor.roles)
     check_form_data(procedure, dossier.form_data, complete=True)
-    _check_documents(dossier, procedure, uploaded_sizes, policy, at, heads)
+    freeze_documents(dossier, procedure, stored, policy, at)
     dossier.submitted_at = at
     dossier.record(Action.SUBMIT, target, actor, at)
 
@@ -404,20 +317,19 @@ def resubmit(
     dossier: Dossier,
     procedure: Procedure,
     actor: Actor,
-    uploaded_sizes: dict[str, int | None],
+    stored: Mapping[str, StoredFile],
     policy: UploadPolicy,
     calendar: WorkingCalendar,
     at: datetime,
-    heads: Mapping[str, bytes] | None = None,
 ) -> None:
-    """The applicant answers a supplement request; the dossier returns where it was, and the due
-    dates move by the time spent waiting."""
+    """The applicant answers a supplement request (the new files frozen as the first ones were);
+    the dossier returns where it was, and the due dates move by the time spent waiting."""
     _require_owner(dossier, actor)
     request = dossier.open_supplement
     previous = Status(request.from_status) if request else None
     target = next_status(dossier.status, Action.RESUBMIT, actor.roles, previous=previous)
     assert request is not None
-    _check_documents(dossier, procedure, uploaded_sizes, policy, at, heads)
+    freeze_documents(dossier, procedure, stored, policy, at)
     request.resolved_at = at
     if dossier.due_at is not None:
         dossier.due_at = resume_after_pause(
