@@ -26,6 +26,7 @@ from chalice.test import Client
 
 from infra.local.apps import load_app
 from infra.local.bootstrap import Stack
+from infra.ops.__main__ import main as ops_main
 from sandboxes.vnpay.server import VnpaySandbox
 from tests.service.conftest import Pump
 from tests.service.test_events import outbox_events
@@ -140,6 +141,7 @@ def test_money_paid_after_a_withdrawal_is_recorded_as_owed_back(
     owed: dict[str, Any],
     vnpay: VnpaySandbox,
     pump: Pump,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The attempt was started before the withdrawal; the citizen pays it after."""
     _, attempt = start(payment, auth, owed["id"])
@@ -170,6 +172,28 @@ def test_money_paid_after_a_withdrawal_is_recorded_as_owed_back(
         ]
     assert refunds(payment, auth, "citizen1")[0] == 403
     assert refunds(payment, auth, "officer1")[0] == 403
+
+    # The operator's list (python -m infra.ops refunds list), read from the deployment's table.
+    capsys.readouterr()
+    assert ops_main(["refunds", "list", "--aws", "--stage", "test", "--json"]) == 0
+    listed = [r for r in json.loads(capsys.readouterr().out) if r["dossier_id"] == owed["id"]]
+    assert listed == [
+        {
+            "txn_ref": attempt["txn_ref"],
+            "dossier_id": owed["id"],
+            "dossier_code": owed["code"],
+            "amount_vnd": FEE,
+            "paid_at": recorded["paid_at"],
+            "provider": "vnpay",
+            "bank_code": params["vnp_BankCode"],
+            "transaction_no": params["vnp_TransactionNo"],
+            "reason": OWED_BACK_AFTER_WITHDRAWAL,
+        }
+    ]
+    assert ops_main(["refunds", "list", "--aws", "--stage", "test"]) == 0
+    table = capsys.readouterr().out
+    assert attempt["txn_ref"] in table
+    assert "500.000" in table
 
 
 def test_a_second_online_success_is_owed_back(
