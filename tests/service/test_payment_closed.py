@@ -354,3 +354,24 @@ def test_an_attempt_about_to_expire_is_not_reused(
     assert status == 201
     assert second["txn_ref"] != first["txn_ref"]
     assert second["reused"] is False
+
+
+def test_a_success_after_we_expired_the_attempt_is_still_money_in(
+    payment: Client, auth: Auth, owed: dict[str, Any], vnpay: VnpaySandbox
+) -> None:
+    """Reconciliation expired an attempt VNPay still held open; the citizen then paid it. That
+    order was never confirmed to VNPay (domain.md §5: check it is not already confirmed): the
+    notification is applied (00), not dismissed as a duplicate (02) with the money kept."""
+    import requests
+
+    service = load_app("payment").service
+    _, attempt = start(payment, auth, owed["id"])
+    assert requests.get(attempt["pay_url"], timeout=10).status_code == 200  # opened, not paid
+    created = service.repository.get(attempt["txn_ref"]).created_at
+    service.reconcile(created + timedelta(minutes=16))
+    assert attempt_of(payment, auth, attempt["txn_ref"])["status"] == "expired"
+
+    params = paid_by_sandbox(vnpay, attempt["pay_url"])
+    assert ipn(payment, params) == {"RspCode": "00", "Message": "Confirm Success"}
+    assert attempt_of(payment, auth, attempt["txn_ref"])["status"] == "succeeded"
+    assert ipn(payment, params)["RspCode"] == "02"
