@@ -48,26 +48,25 @@ _real_call = botocore.client.BaseClient._make_api_call
 
 
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems"})
+THROTTLED = {
+    "Error": {
+        "Code": "ProvisionedThroughputExceededException",
+        "Message": "injected: the rate of requests exceeds the throughput",
+    }
+}
 
 
 @contextmanager
-def failing_once(touching: str) -> Iterator[list[str]]:
-    """DynamoDB answers the first write whose request names ``touching`` (an item's key) with a
-    throttling error; every other call goes through. Yields the failure it caused."""
+def failing_once(touching: str, answer: dict[str, Any] | None = None) -> Iterator[list[str]]:
+    """DynamoDB answers the first write whose request names ``touching`` (an item's key) with
+    ``answer`` (a throttling error unless told); every other call goes through. Yields the
+    failure it caused."""
     failed: list[str] = []
 
     def call(client: Any, name: str, params: dict[str, Any]) -> Any:
         if not failed and name in WRITES and touching in json.dumps(params, default=str):
             failed.append(name)
-            raise ClientError(
-                {
-                    "Error": {
-                        "Code": "ProvisionedThroughputExceededException",
-                        "Message": "injected: the rate of requests exceeds the throughput",
-                    }
-                },
-                name,
-            )
+            raise ClientError(answer or THROTTLED, name)  # type: ignore[arg-type]
         return _real_call(client, name, params)
 
     with pytest.MonkeyPatch.context() as patch:

@@ -338,6 +338,30 @@ def test_parallel_clicks_open_one_order(payment: Client, auth: Auth, owed: dict[
     assert len(listing["items"]) == 1
 
 
+def test_a_click_that_meets_another_in_a_transaction_gets_the_attempt_not_a_500(
+    payment: Client, auth: Auth, owed: dict[str, Any]
+) -> None:
+    """On AWS, two transactions on one item at once cancel one with the reason
+    TransactionConflict (DynamoDB API Reference, TransactWriteItems: TransactionCanceledException
+    / CancellationReasons), which moto never does: injected here on the fee item. The click
+    reads again and starts (or reuses) an attempt."""
+    from tests.service.test_inbox_order import failing_once
+
+    conflict = {
+        "Error": {"Code": "TransactionCanceledException", "Message": "injected"},
+        "CancellationReasons": [
+            {"Code": "None"},
+            {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"},
+        ],
+    }
+    with failing_once(f"FEE#{owed['id']}", conflict) as failed:
+        status, attempt = start(payment, auth, owed["id"])
+    assert failed == ["TransactWriteItems"]
+    assert status == 201, attempt
+    assert attempt["status"] == "pending"
+    assert start(payment, auth, owed["id"])[1]["txn_ref"] == attempt["txn_ref"]
+
+
 def test_an_attempt_about_to_expire_is_not_reused(
     payment: Client, auth: Auth, owed: dict[str, Any]
 ) -> None:

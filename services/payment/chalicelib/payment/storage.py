@@ -115,11 +115,17 @@ def _payment_item(payment: Payment, events: Iterable[Envelope]) -> PaymentItem:
     return item
 
 
+# Why DynamoDB cancels a transaction because of one item: its condition failed, or another
+# transaction was writing it at the same moment (TransactionConflict, which DynamoDB reports
+# instead of waiting: two clicks at once on AWS).
+_RACES = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+
+
 def _cancelled_at(exc: TransactWriteError, index: int) -> bool:
-    """Whether the transaction's item ``index`` failed its condition."""
+    """Whether the transaction's item ``index`` lost a race (its condition, or a conflict)."""
     reasons = exc.cancellation_reasons or []
     reason = reasons[index] if index < len(reasons) else None
-    return reason is not None and reason.code == "ConditionalCheckFailed"
+    return reason is not None and reason.code in _RACES
 
 
 def _fee_of(doc: dict[str, Any], item: FeeItem) -> Fee:
@@ -180,7 +186,8 @@ class PaymentRepository:
         """Write a payment that succeeded together with the fee's closure, in one transaction.
 
         None if done; the fee's closure if it was already closed (nothing written: the money
-        is owed back); :class:`Conflict` if another writer settled the payment first."""
+        is owed back); :class:`Conflict` if another writer came first (the caller reads again
+        or asks to be called again)."""
         item = _payment_item(payment, events)
         fee = _fee_key(payment.dossier_id)
         try:
@@ -194,9 +201,12 @@ class PaymentRepository:
         except TransactWriteError as exc:
             if _cancelled_at(exc, 0):
                 raise Conflict() from exc
-            if _cancelled_at(exc, 1):
-                return self.closure(payment.dossier_id)
-            raise
+            if not _cancelled_at(exc, 1):
+                raise
+            closed = self.closure(payment.dossier_id)
+            if closed is None:  # a conflict on the fee, not a closure: let it come again
+                raise Conflict() from exc
+            return closed
         payment.version = int(item.version)
         return None
 
