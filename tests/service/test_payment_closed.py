@@ -19,7 +19,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from chalice.test import Client
@@ -157,6 +157,9 @@ def test_money_paid_after_a_withdrawal_is_recorded_as_owed_back(
     assert recorded["refund_reason"] == OWED_BACK_AFTER_WITHDRAWAL
     assert recorded["transaction_no"] == params["vnp_TransactionNo"]
     assert payment_events(owed["id"], "payment.succeeded") == []
+    page = payment.http.get(f"/vnpay/return?{urlencode(params)}").body.decode()
+    assert "<h1>Khoản thanh toán sẽ được hoàn trả</h1>" in page
+    assert OWED_BACK_AFTER_WITHDRAWAL in page
     [announced] = payment_events(owed["id"], "payment.refund_due")
     assert announced["data"]["txn_ref"] == attempt["txn_ref"]
     assert announced["data"]["amount_vnd"] == FEE
