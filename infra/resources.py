@@ -160,18 +160,21 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "dossier.returned": _NOTIFY,
     "dossier.supplement_requested": _NOTIFY,
     "dossier.resubmitted": _NOTIFY,
-    "dossier.refused": _NOTIFY,
-    "dossier.withdrawn": _NOTIFY,
-    "dossier.stopped": _NOTIFY,
+    # payment closes the dossier's fee: no new attempt, and money arriving after is owed back
+    "dossier.refused": ("payment", "notify"),
+    "dossier.withdrawn": ("payment", "notify"),
+    "dossier.stopped": ("payment", "notify"),
     "dossier.extended": _NOTIFY,
     "dossier.rated": (),
     "dossier.due_soon": _NOTIFY,
     "dossier.overdue": _NOTIFY,
     "dossier.fee_requested": ("payment", "notify"),
-    "dossier.payment_confirmed": _NOTIFY,
+    "dossier.payment_confirmed": ("payment", "notify"),
     "payment.succeeded": ("intake", "notify"),
     "payment.failed": _NOTIFY,
     "payment.expired": _NOTIFY,
+    # the desk and the applicant hear of it; the portal shows it from payment's own API
+    "payment.refund_due": _NOTIFY,
     "shipment.booked": _NOTIFY,
     "shipment.booking_failed": _NOTIFY,
     "shipment.delivered": ("intake", "notify"),
@@ -206,7 +209,8 @@ RESOURCES = Resources(
             env_var="PAYMENTS_TABLE",
             indexes=(
                 Index("by_dossier", "dossier_id", "created_at"),
-                # sparse: only payments still waiting for the provider's word
+                # sparse: payments still waiting for the provider's word (PENDING) or for a
+                # refund (REFUND_DUE)
                 Index("by_pending", "pending", "created_at"),
             ),
         ),

@@ -4,9 +4,11 @@
     python -m infra.ops dlq redrive --queue notify (--message-id ID [--message-id ID ...] | --all)
     python -m infra.ops streams list   --service intake [--json]
     python -m infra.ops streams replay --service intake (--message-id ID ... | --all)
+    python -m infra.ops refunds list   [--json]
 
 ``--queue`` names the consuming service (intake, payment, delivery, notify); ``--service`` the
-service whose table's stream records were given up on (infra/ops/streams.py). By default the
+service whose table's stream records were given up on (infra/ops/streams.py); ``refunds`` lists
+the money payment took for fees no longer owed (infra/ops/refunds.py). By default the
 commands act on the local stack (``.local/stack.json``, written by ``make run``); with ``--aws``
 (or ``--stage`` / ``--endpoint``) on a deployment, with names from infra/resources.py and
 credentials and region from the environment. ``make redrive QUEUE=notify [IDS="ID ..."|IDS=all]``
@@ -22,6 +24,7 @@ import sys
 from pathlib import Path
 
 from infra.ops.dlq import DeadLetter, DeadLetterQueue, Location, default_stack_file
+from infra.ops.refunds import refunds_due
 from infra.ops.streams import StreamFailures
 from infra.resources import SERVICES
 
@@ -37,10 +40,13 @@ def parser() -> argparse.ArgumentParser:
     stream_actions = streams.add_subparsers(dest="action", required=True)
     stream_list = stream_actions.add_parser("list", help="where the failed records are")
     replay = stream_actions.add_parser("replay", help="hand the records to the function again")
-    for command in (listing, redrive, stream_list, replay):
+    refunds = commands.add_parser("refunds", help="money taken for fees no longer owed")
+    refund_actions = refunds.add_subparsers(dest="action", required=True)
+    refund_list = refund_actions.add_parser("list", help="the payments to pay back, and why")
+    for command in (listing, redrive, stream_list, replay, refund_list):
         if command in (listing, redrive):
             command.add_argument("--queue", required=True, choices=SERVICES, help="consumer")
-        else:
+        elif command is not refund_list:
             command.add_argument("--service", required=True, choices=SERVICES, help="its table")
         command.add_argument("--stack", type=Path, help="stack.json of a local stack")
         command.add_argument("--aws", action="store_true", help="a deployment, not the local stack")
@@ -119,10 +125,36 @@ def streams_main(args: argparse.Namespace) -> int:
     return 0 if report.complete else 1
 
 
+def refunds_main(args: argparse.Namespace) -> int:
+    found = refunds_due(location(args))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in found], ensure_ascii=False, indent=2))
+        return 0
+    total = sum(r.amount_vnd for r in found)
+    print(f"{len(found)} payment(s) to pay back, {total:,} VND".replace(",", "."))
+    if found:
+        rows = [("TXN REF", "DOSSIER", "AMOUNT (VND)", "PAID AT", "BANK TXN", "WHY")]
+        rows += [
+            (
+                r.txn_ref,
+                r.dossier_code or r.dossier_id,
+                f"{r.amount_vnd:,}".replace(",", "."),
+                r.paid_at or "?",
+                r.transaction_no or "?",
+                r.reason,
+            )
+            for r in found
+        ]
+        print_table(rows)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.area == "streams":
         return streams_main(args)
+    if args.area == "refunds":
+        return refunds_main(args)
     queue = DeadLetterQueue.of(location(args), args.queue)
     if args.action == "list":
         letters = queue.messages()

@@ -558,7 +558,7 @@ SYSTEM = Actor(sub="system", username="system", roles=frozenset({Role.SYSTEM}))
 def apply_event(envelope: Envelope, data: Any) -> None:
     """What other services tell intake: a fee paid online moves the dossier on."""
     if envelope.type == "payment.succeeded":
-        service.record_payment(data.dossier_id, SYSTEM, "online", data.txn_ref, data.amount_vnd)
+        service.record_online_payment(data.dossier_id, SYSTEM, data.txn_ref, data.amount_vnd)
     elif envelope.type.startswith("shipment."):
         service.apply_shipment(SYSTEM, data, envelope.type)
 

@@ -53,6 +53,9 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
         "paid_at": to_iso(payment.paid_at) if payment.paid_at else None,
         "response_code": payment.response_code,
         "reason": payment.reason,
+        "refund_reason": payment.refund_reason,
+        "bank_code": payment.bank_code,
+        "transaction_no": payment.transaction_no,
     }
     if pay_url is not None:
         view["pay_url"] = pay_url
@@ -66,13 +69,14 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
     response="PaymentOut",
     status=201,
     roles=("citizen", "postal_agent"),
-    summary="Start paying a dossier's fee: a new attempt with the provider's payment URL",
+    summary="Start paying a dossier's fee: the attempt to pay with and the provider's payment "
+    "URL (the pending one if it is still valid: reused is true); 409 once the fee is closed",
 )
 def create_payment(request: ApiRequest[NewPayment]) -> dict[str, Any]:
     if not (settings.vnpay_tmn_code and settings.vnpay_hash_secret and settings.vnpay_pay_url):
         raise ProviderNotConfigured()
-    payment, url = service.create(request.user, request.body.dossier_id, request.source_ip)
-    return payment_view(payment, url)
+    payment, url, reused = service.create(request.user, request.body.dossier_id, request.source_ip)
+    return {**payment_view(payment, url), "reused": reused}
 
 
 @api.route(
@@ -92,6 +96,16 @@ def get_payment(request: ApiRequest[Any]) -> dict[str, Any]:
 def list_payments(request: ApiRequest[Any]) -> dict[str, Any]:
     dossier_id = request.query.get("dossier_id", "")
     return {"items": [payment_view(p) for p in service.for_dossier(request.user, dossier_id)]}
+
+
+@api.route(
+    "/refunds",
+    summary="Money taken for fees no longer owed, to be paid back (newest first)",
+    roles=("desk_officer", "leader"),
+    response="RefundListOut",
+)
+def list_refunds(request: ApiRequest[Any]) -> dict[str, Any]:
+    return {"items": [payment_view(p) for p in service.refunds()]}
 
 
 @api.route(

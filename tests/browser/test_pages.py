@@ -14,6 +14,8 @@ PAGES = [
     ("citizen1", "/ho-so", "Hồ sơ của tôi"),
     ("desk1", "/can-bo", ""),
     ("leader1", "/can-bo/qua-han", "quá hạn"),
+    ("leader1", "/can-bo/hoan-tra", "hoàn trả"),
+    ("desk1", "/can-bo/hoan-tra", "hoàn trả"),
     ("admin1", "/quan-tri/lich", "Lịch làm việc"),
     ("admin1", "/quan-tri/thu-tuc", "Danh mục thủ tục"),
     ("admin1", "/quan-tri/thu-tuc?code=DUOC-01", "DUOC-01"),

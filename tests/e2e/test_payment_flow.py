@@ -150,3 +150,46 @@ def test_twenty_concurrent_identical_ipns_make_one_payment(stack: RunningStack) 
     assert notify_received(stack, journey.id, "payment.succeeded") == 1
     time.sleep(2)  # anything duplicated would have arrived by now
     assert notify_received(stack, journey.id, "payment.succeeded", timeout_s=0) == 1
+
+
+def test_paying_after_a_withdrawal_and_after_a_counter_payment_is_owed_back(
+    stack: RunningStack,
+) -> None:
+    """The hostile client of issue 14: it paid a withdrawn dossier's fee, and a fee already paid
+    at the counter. Each IPN is recorded and answered 00 (VNPay's protocol: the order exists, the
+    amount is right, it was not confirmed before; the bank has the money), the payment is owed
+    back and listed for the desk, and no new attempt can start (409)."""
+    secret = stack.state["vnpay"]["hash_secret"]
+    withdrawn, counter = owed_dossier(stack), owed_dossier(stack)
+    attempts = {j.id: start_payment(stack, j.id) for j in (withdrawn, counter)}
+    withdrawn.do("citizen1", "withdraw")
+    counter.pay_at_counter()
+
+    for journey, code in ((withdrawn, "fee_no_longer_owed"), (counter, "already_paid")):
+        deadline = time.monotonic() + 30  # until payment has heard from intake
+        while True:
+            again = stack.call("POST", "/payment/payments", "citizen1", {"dossier_id": journey.id})
+            if again.status_code == 409 or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert (again.status_code, again.json()["error"]["code"]) == (409, code)
+
+        attempt = attempts[journey.id]
+        query = dict(parse_qsl(urlsplit(attempt["pay_url"]).query))
+        params = {
+            "vnp_Amount": query["vnp_Amount"],
+            "vnp_ResponseCode": "00",
+            "vnp_TmnCode": stack.state["vnpay"]["tmn_code"],
+            "vnp_TransactionNo": "30000001",
+            "vnp_TransactionStatus": "00",
+            "vnp_TxnRef": attempt["txn_ref"],
+        }
+        params["vnp_SecureHash"] = vnpay_sign(params, secret)
+        assert ipn(stack, params) == "00"
+        assert ipn(stack, params) == "02"
+        recorded = stack.call("GET", f"/payment/payments/{attempt['txn_ref']}", "citizen1").json()
+        assert recorded["status"] == "refund_due"
+        listed = stack.call("GET", "/payment/refunds", "desk1").json()["items"]
+        assert attempt["txn_ref"] in [r["txn_ref"] for r in listed]
+    assert wait_for_status(stack, withdrawn.id, "withdrawn")["payment"] is None
+    assert wait_for_status(stack, counter.id, "accepted")["payment"]["method"] == "counter"

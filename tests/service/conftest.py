@@ -124,6 +124,12 @@ def intake(aws: Stack) -> Iterator[Client]:
         yield client
 
 
+@pytest.fixture(scope="session")
+def payment(aws: Stack) -> Iterator[Client]:
+    with app_client("payment") as client:
+        yield client
+
+
 class Pump:
     """Runs the event sources synchronously, the way the local stack's pump does in threads."""
 

@@ -27,7 +27,7 @@ from infra.local.apps import load_app
 from infra.local.bootstrap import DEMO_USERS, Stack
 from motcua_shared.events import Envelope, new_event
 from motcua_shared.events import dossier as de
-from motcua_shared.events.payment import PaymentFailed, PaymentSucceeded
+from motcua_shared.events.payment import PaymentFailed, PaymentRefundDue, PaymentSucceeded
 from motcua_shared.events.shipment import ShipmentEvent
 from motcua_shared.timeutil import VN_TZ, now
 from tests.service.conftest import RECEIPT_SECRETS, Pump
@@ -181,6 +181,16 @@ def sample_events(dossier_id: str, person: Person) -> dict[str, BaseModel]:
             response_code="24",
             reason="Khách hàng hủy giao dịch",
         ),
+        "payment.refund_due": PaymentRefundDue(
+            txn_ref="MC-3",
+            dossier_id=dossier_id,
+            dossier_code=code,
+            amount_vnd=500_000,
+            provider="vnpay",
+            paid_at=AT,
+            closed_by="withdrawn",
+            reason="Hồ sơ đã được rút theo yêu cầu của người nộp",
+        ),
         "dossier.result_ready": de.DossierResultReady(
             **base, result_summary="Số tiếp nhận 123/25/CBMP-KH", delivery_method="in_person"
         ),
@@ -204,7 +214,8 @@ def sample_events(dossier_id: str, person: Person) -> dict[str, BaseModel]:
 
 CITIZEN_EVENTS = [
     "dossier.submitted", "dossier.accepted", "dossier.supplement_requested", "dossier.refused",
-    "dossier.fee_requested", "payment.succeeded", "payment.failed", "dossier.result_ready",
+    "dossier.fee_requested", "payment.succeeded", "payment.failed", "payment.refund_due",
+    "dossier.result_ready",
     "shipment.booked", "shipment.delivered", "shipment.failed", "dossier.returned",
     "dossier.extended", "dossier.withdrawn", "dossier.stopped",
 ]  # fmt: skip
@@ -260,6 +271,27 @@ def test_desk_officers_hear_of_new_submissions(pump: Pump, service: Any) -> None
     assert f"/can-bo/ho-so/{dossier_id}" in mail.body
     assert DESK.name in mail.body
     assert len(sms_about(dossier_id, DESK.phone)) == 1
+
+
+def test_the_desk_hears_of_money_to_pay_back(pump: Pump, service: Any) -> None:
+    """payment.refund_due: the desk officers are told which payment to refund and why."""
+    person, dossier_id = Person(), str(uuid.uuid4())
+    samples = sample_events(dossier_id, person)
+    deliver(pump, event("dossier.fee_requested", dossier_id, samples["dossier.fee_requested"]))
+    deliver(pump, event("payment.refund_due", dossier_id, samples["payment.refund_due"]))
+    desk = {
+        (n.template_id, n.recipient) for n in records(service, dossier_id) if n.audience == "desk"
+    }
+    assert desk == {
+        ("payment.refund_due.email.desk", DESK.email),
+        ("payment.refund_due.sms.desk", DESK.phone),
+    }
+    (mail,) = emails_about(dossier_id, DESK.email)
+    code = samples["payment.refund_due"].dossier_code  # type: ignore[attr-defined]
+    assert mail.subject == f"Cần hoàn trả 500.000 đồng cho hồ sơ {code}"
+    assert "Lý do: Hồ sơ đã được rút theo yêu cầu của người nộp" in mail.body
+    assert "mã giao dịch MC-3" in mail.body
+    assert f"/can-bo/ho-so/{dossier_id}" in mail.body
 
 
 def test_due_soon_goes_to_the_officer_and_overdue_also_to_the_leader(

@@ -4,7 +4,6 @@ it accepts, every IPN answer, the return page that changes nothing, expiry and r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -24,15 +23,13 @@ from tests.service.test_intake_dossiers import Auth, act, call, submitted
 FEE = 500_000  # MYPHAM-01
 
 
-@pytest.fixture(scope="module")
-def payment(aws: Stack) -> Iterator[Client]:
-    with Client(load_app("payment").app) as client:
-        yield client
-
-
 @pytest.fixture
 def owed(intake: Client, auth: Auth, pump: Pump) -> dict[str, Any]:
     """A dossier accepted with a fee: intake asked, payment heard."""
+    return owe(intake, auth, pump)
+
+
+def owe(intake: Client, auth: Auth, pump: Pump) -> dict[str, Any]:
     dossier = submitted(intake, auth, procedure_code="MYPHAM-01")
     status, body = act(intake, auth, "desk1", dossier["id"], "accept")
     assert (status, body["status"], body["national_status"]) == (200, "fee_requested", 6)
@@ -196,12 +193,18 @@ def test_the_return_page_shows_the_result_but_changes_nothing(
 
 
 def test_reconciliation_settles_a_lost_ipn_and_expires_an_abandoned_payment(
-    payment: Client, auth: Auth, owed: dict[str, Any], vnpay: VnpaySandbox, pump: Pump
+    payment: Client,
+    intake: Client,
+    auth: Auth,
+    owed: dict[str, Any],
+    vnpay: VnpaySandbox,
+    pump: Pump,
 ) -> None:
     service = load_app("payment").service
     _, abandoned = start(payment, auth, owed["id"])
     requests.get(abandoned["pay_url"], timeout=10)  # opened, never finished
-    _, lost = start(payment, auth, owed["id"])
+    # (another dossier: a second click on the first would reuse the abandoned attempt)
+    _, lost = start(payment, auth, owe(intake, auth, pump)["id"])
     paid_by_sandbox(vnpay, lost["pay_url"])  # paid, but the IPN never arrives
 
     created = service.repository.get(lost["txn_ref"]).created_at

@@ -90,6 +90,7 @@ CITIZEN_EVENTS = [
     "dossier.fee_requested",
     "payment.succeeded",
     "payment.failed",
+    "payment.refund_due",
     "dossier.result_ready",
     "shipment.booked",
     "shipment.delivered",
@@ -101,6 +102,7 @@ CITIZEN_EVENTS = [
 ]
 OFFICER_TEMPLATES = [
     ("dossier.submitted", "desk"),
+    ("payment.refund_due", "desk"),
     ("dossier.due_soon", "officer"),
     ("dossier.overdue", "officer"),
     ("dossier.overdue", "leader"),

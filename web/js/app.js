@@ -25,6 +25,7 @@ const ROUTES = [
   ["/can-bo/ho-so/:id", "staff", "dossier", STAFF],
   ["/can-bo/thong-ke", "leader", "dashboard", ["leader", "admin"]],
   ["/can-bo/qua-han", "leader", "overdue", ["leader"]],
+  ["/can-bo/hoan-tra", "leader", "refunds", ["leader", "desk_officer"]],
   ["/quan-tri/lich", "admin", "calendar", ["admin"]],
   ["/quan-tri/thu-tuc", "admin", "catalogue", ["admin"]],
 ];
@@ -57,6 +58,7 @@ function renderNav() {
   if (user && user.groups.some((g) => ["desk_officer", "leader"].includes(g))) items.push(link("/can-bo/tiep-nhan", "Tiếp nhận"));
   if (user && user.groups.some((g) => ["processing_officer", "leader", "desk_officer"].includes(g))) items.push(link("/can-bo/xu-ly", "Xử lý"));
   if (user && user.groups.some((g) => ["leader", "admin"].includes(g))) items.push(link("/can-bo/thong-ke", "Thống kê"));
+  if (user && user.groups.some((g) => ["leader", "desk_officer"].includes(g))) items.push(link("/can-bo/hoan-tra", "Hoàn trả"));
   if (user && user.groups.includes("admin")) items.push(link("/quan-tri/lich", "Lịch làm việc"), link("/quan-tri/thu-tuc", "Danh mục thủ tục"));
   if (user) {
     items.push(

@@ -1,7 +1,11 @@
 """Idempotent consumers: each event is applied once, whatever the number of deliveries.
 
-A consumer writes an inbox record keyed by the event id in the same transaction as the change the
-event causes; a second delivery finds the record and changes nothing.
+The rule: the inbox mark is written WITH the event's effect, never before it. Either the mark
+(keyed by the event id) goes in the same DynamoDB transaction as the change the event causes
+(:func:`apply_once`: a second delivery finds the mark and changes nothing; a failed write leaves
+neither, and the redelivery applies the event), or the effect is idempotent by itself and the
+mark is only recorded after it (:meth:`InboxRecord.record`). A mark written first and an effect
+that then fails would make every redelivery look like a duplicate: the event would be lost.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from motcua_shared.logs import get_logger
 from motcua_shared.masking import mask_text
@@ -52,14 +58,16 @@ class InboxRecord(Model):
             expires_at=now + retention_s,
         )
 
-    def save_once(self) -> bool:
-        """Record the event; False if it was already recorded (a duplicate delivery)."""
+    def record(self) -> None:
+        """Record the event as applied, AFTER its effect, when that effect is idempotent by
+        itself (a repeated delivery applies it again harmlessly)."""
+        self.save()
+
+    def is_recorded(self) -> bool:
         try:
-            self.save(condition=InboxRecord.pk.does_not_exist())
-        except PutError as exc:
-            if _condition_failed(exc):
-                return False
-            raise
+            type(self).get(self.pk, self.sk, consistent_read=True)
+        except DoesNotExist:
+            return False
         return True
 
 
@@ -69,8 +77,28 @@ def inbox_model(table_name: str, region: str) -> type[InboxRecord]:
     return type("InboxRecord", (InboxRecord,), {"Meta": meta})
 
 
-def _condition_failed(exc: PutError) -> bool:
-    return exc.cause_response_code == "ConditionalCheckFailedException"
+def apply_once(
+    mark: InboxRecord, effect: Callable[[TransactWrite], None], connection: Connection | None = None
+) -> bool:
+    """Write the event's effect (what ``effect`` adds to the transaction, at most 99 items of
+    the mark's table or others) and its inbox mark in one transaction: both or neither.
+
+    False if the mark was there already (a duplicate delivery: nothing written). Any other
+    failure raises, nothing is written, and the redelivered event is applied then.
+    """
+    if connection is None:
+        connection = Connection(region=mark.Meta.region)
+    try:
+        with TransactWrite(connection=connection) as transaction:
+            transaction.save(mark, condition=type(mark).pk.does_not_exist())
+            effect(transaction)
+    except TransactWriteError as exc:
+        reasons = exc.cancellation_reasons or []
+        cancelled = any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+        if cancelled and mark.is_recorded():
+            return False
+        raise
+    return True
 
 
 EventHandler = Callable[["Envelope", "BaseModel"], None]

@@ -38,7 +38,7 @@ const SENDING = {
   created: "Chờ gửi", sending: "Đang gửi", sent: "Đã gửi", delivered: "Đã đến người nhận",
   "temporary-failure": "Gửi lỗi, sẽ gửi lại", "permanent-failure": "Không gửi được", "technical-failure": "Lỗi kỹ thuật",
 };
-const PAYMENTS = { pending: "Đang chờ thanh toán", succeeded: "Thành công", failed: "Không thành công", expired: "Hết hạn" };
+const PAYMENTS = { pending: "Đang chờ thanh toán", succeeded: "Thành công", failed: "Không thành công", expired: "Hết hạn", refund_due: "Sẽ được hoàn trả" };
 const SHIPMENTS = {
   booking: "Đang đặt dịch vụ bưu chính", booked: "Đã đặt, chờ bưu điện nhận", booking_failed: "Đặt dịch vụ không thành công",
   accepted_by_post: "Bưu điện đã nhận", delivering: "Đang phát", delivered: "Đã phát thành công",
@@ -204,7 +204,7 @@ function paymentSection(d, payments) {
     pay,
     unavailable(payments),
     attempts.length ? [h("h3", {}, "Các lần thanh toán"), table(["Mã giao dịch", "Số tiền", "Trạng thái", "Thời gian", "Ghi chú"],
-      attempts.map((p) => [p.txn_ref, formatMoney(p.amount_vnd), label(PAYMENTS, p.status), formatDateTime(p.paid_at || p.created_at), p.reason || "—"]))] : null);
+      attempts.map((p) => [p.txn_ref, formatMoney(p.amount_vnd), label(PAYMENTS, p.status), formatDateTime(p.paid_at || p.created_at), p.refund_reason ? `Sẽ được hoàn trả: ${p.refund_reason}` : p.reason || "—"]))] : null);
 }
 
 function resultSection(d, reload) {

@@ -1,9 +1,9 @@
 // Leaders' pages: the statistics dashboard (on-time rates by unit and officer, with charts and
-// CSV / Excel exports) and the dossiers overdue now.
+// CSV / Excel exports), the dossiers overdue now, and the money to pay back (also the desk's).
 import { get } from "../api.js";
-import { STATUS, field, formatDateTime, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
+import { STATUS, field, formatDateTime, formatMoney, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
 import {
-  STEPS, actionButton, downloadAuthorized, extendCard, formatHours, pagedTable, stopCard, vnToday,
+  PAYMENT_STATUS, PAYMENT_TONE, STEPS, actionButton, downloadAuthorized, extendCard, formatHours, pagedTable, stopCard, vnToday,
 } from "./staff.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -207,3 +207,27 @@ export async function overdue(ctx) {
     list);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// /can-bo/hoan-tra
+
+export async function refunds({ main }) {
+  const { items } = await get("/payment/refunds");
+  const total = items.reduce((sum, x) => sum + x.amount_vnd, 0);
+  page(main, "Thanh toán cần hoàn trả",
+    h("p", {}, "Các khoản cổng thanh toán đã thu khi phí, lệ phí của hồ sơ không còn phải nộp (đã nộp tại quầy hoặc đã thanh toán trước đó, hồ sơ đã rút, bị từ chối hoặc bị dừng xử lý). Bộ phận Một cửa hoàn trả cho người nộp và lưu chứng từ."),
+    items.length
+      ? [
+        h("p", {}, h("strong", {}, `${items.length} giao dịch, tổng ${formatMoney(total)}.`)),
+        table(["Hồ sơ", "Mã giao dịch", "Số tiền", "Thanh toán lúc", "Mã GD ngân hàng", "Tình trạng", "Lý do hoàn trả"], items.map((x) => [
+          link(`/can-bo/ho-so/${encodeURIComponent(x.dossier_id)}`, x.dossier_code || "Xem hồ sơ"),
+          x.txn_ref,
+          formatMoney(x.amount_vnd),
+          h("span", { class: "nowrap" }, formatDateTime(x.paid_at)),
+          x.transaction_no || "—",
+          h("span", { class: `badge ${PAYMENT_TONE[x.status] || ""}` }, PAYMENT_STATUS[x.status] || x.status),
+          x.refund_reason,
+        ]), "Các khoản cần hoàn trả, mới nhất trước"),
+      ]
+      : h("p", { class: "muted" }, "Không có khoản nào cần hoàn trả."));
+}

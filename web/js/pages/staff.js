@@ -60,8 +60,8 @@ const SHIPMENT_STATUS = {
 const SHIPMENT_TONE = { delivered: "ok", booking_failed: "bad", failed: "bad", returned: "bad", cancelled: "bad" };
 const REBOOKABLE = ["failed", "returned", "booking_failed"];
 const PURPOSES = { result: "Chuyển kết quả cho người nộp", pickup: "Thu gom bản gốc hồ sơ về Bộ phận Một cửa" };
-const PAYMENT_STATUS = { pending: "Đang chờ thanh toán", succeeded: "Thành công", failed: "Không thành công", expired: "Hết hạn" };
-const PAYMENT_TONE = { succeeded: "ok", failed: "bad", expired: "warn" };
+export const PAYMENT_STATUS = { pending: "Đang chờ thanh toán", succeeded: "Thành công", failed: "Không thành công", expired: "Hết hạn", refund_due: "Phải hoàn trả" };
+export const PAYMENT_TONE = { succeeded: "ok", failed: "bad", expired: "warn", refund_due: "bad" };
 const PAYMENT_METHOD = { counter: "Nộp tại quầy", online: "Thanh toán trực tuyến" };
 
 const PRINTABLES = [
@@ -567,12 +567,22 @@ function paymentSection(d, paymentsR) {
     paymentsR.status === "rejected"
       ? h("p", { class: "field-error" }, paymentsR.reason.messageVi || "Chưa tải được danh sách thanh toán.")
       : items.length
-        ? table(["Mã giao dịch", "Số tiền", "Tình trạng", "Tạo lúc", "Thanh toán lúc", "Ghi chú"], items.map((x) => [
+        ? [refundNotice(items), table(["Mã giao dịch", "Số tiền", "Tình trạng", "Tạo lúc", "Thanh toán lúc", "Ghi chú"], items.map((x) => [
           x.txn_ref, formatMoney(x.amount_vnd),
           h("span", { class: `badge ${PAYMENT_TONE[x.status] || ""}` }, PAYMENT_STATUS[x.status] || x.status),
-          formatDateTime(x.created_at), formatDateTime(x.paid_at), x.reason || "—",
-        ]))
+          formatDateTime(x.created_at), formatDateTime(x.paid_at), x.refund_reason ? `Phải hoàn trả: ${x.refund_reason}` : x.reason || "—",
+        ]))]
         : h("p", { class: "muted" }, "Chưa có lần thanh toán trực tuyến nào."));
+}
+
+/** Money taken for a fee no longer owed: said first, in words, before the table. */
+function refundNotice(items) {
+  const due = items.filter((x) => x.status === "refund_due");
+  if (!due.length) return null;
+  const total = due.reduce((sum, x) => sum + x.amount_vnd, 0);
+  return h("p", { class: "field-error", role: "note" },
+    `Cần hoàn trả ${formatMoney(total)} cho người nộp (${due.length} giao dịch): `,
+    due.map((x) => `${x.txn_ref} – ${x.refund_reason}`).join("; "), ".");
 }
 
 function shipmentSection(d, shipmentsR, user, reload) {

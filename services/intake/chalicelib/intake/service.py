@@ -377,6 +377,17 @@ class IntakeService:
             self._save(dossier)
         return dossier
 
+    def record_online_payment(
+        self, dossier_id: str, actor: Actor, txn_ref: str, amount: int
+    ) -> bool:
+        """``payment.succeeded``. A dossier no longer waiting for its fee (paid at the counter,
+        withdrawn, stopped) stays as it is and the event is done, not failed: payment holds that
+        money as owed back (``payment.refund_due``); a retry would change nothing."""
+        if self.repository.get(dossier_id).status is not Status.FEE_REQUESTED:
+            return False
+        self.record_payment(dossier_id, actor, "online", txn_ref, amount)
+        return True
+
     def apply_shipment(self, actor: Actor, data: Any, event_type: str) -> None:
         """What the post office did, as delivery announced it."""
         dossier = self.repository.get(data.dossier_id)

@@ -102,7 +102,7 @@ class NotifyService:
                 self._attempt(stored)
             elif not created and stored.status is Status.CREATED:
                 self.send(stored)
-        NotifyInbox.of(envelope, self.inbox_retention_s).save_once()
+        NotifyInbox.of(envelope, self.inbox_retention_s).record()  # after the idempotent effect
 
     def _facts(self, envelope: Envelope, data: Any) -> DossierFacts:
         known = self.dossiers.get(envelope.dossier_id)

@@ -24,6 +24,15 @@ class AlreadyPaid(ApiError):
     message_vi = "Phí, lệ phí của hồ sơ này đã được thanh toán."
 
 
+class FeeNoLongerOwed(ApiError):
+    status = 409
+    code = "fee_no_longer_owed"
+    message = (
+        "The fee of this dossier is no longer owed: the dossier was withdrawn, refused or stopped."
+    )
+    message_vi = "Hồ sơ đã được rút, bị từ chối hoặc bị dừng xử lý: không còn phải nộp phí, lệ phí."
+
+
 class ProviderNotConfigured(ApiError):
     status = 503
     code = "provider_not_configured"

@@ -11,6 +11,7 @@ _HEADLINES = {
     PaymentStatus.FAILED: "Thanh toán không thành công",
     PaymentStatus.EXPIRED: "Giao dịch đã hết hạn",
     PaymentStatus.PENDING: "Đang chờ xác nhận từ cổng thanh toán",
+    PaymentStatus.REFUND_DUE: "Khoản thanh toán sẽ được hoàn trả",
 }
 
 
@@ -35,6 +36,12 @@ def return_page(valid: bool, payment: Payment | None, reason: str, home_url: str
         ]
         table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
         body = f'<table class="fields">{table}</table>'
+        if payment.status is PaymentStatus.REFUND_DUE:
+            why = escape(payment.refund_reason or "")
+            body += (
+                f"<p>Phí, lệ phí của hồ sơ không còn phải nộp: {why}. "
+                "Khoản tiền sẽ được hoàn trả cho Ông/Bà; không cần thanh toán lại.</p>"
+            )
         if payment.status is PaymentStatus.PENDING:
             body += (
                 "<p>Kết quả sẽ được cập nhật khi cổng thanh toán xác nhận; "

@@ -26,7 +26,8 @@ class _Out(BaseModel):
 
 
 class PaymentOut(_Out):
-    """One payment attempt; ``pay_url`` only in the answer that starts it."""
+    """One payment attempt; ``pay_url`` and ``reused`` only in the answer that starts it.
+    ``refund_reason``: why the money of a ``refund_due`` attempt is owed back."""
 
     txn_ref: str
     dossier_id: str
@@ -39,11 +40,27 @@ class PaymentOut(_Out):
     paid_at: str | None
     response_code: str | None
     reason: str | None
+    refund_reason: str | None = None
+    bank_code: str | None = None
+    transaction_no: str | None = None
     pay_url: str | None = None
+    reused: bool | None = None
 
 
 class PaymentListOut(_Out):
     items: list[PaymentOut]
+
+
+class RefundOut(PaymentOut):
+    """An attempt whose money the provider took for a fee no longer owed (status
+    ``refund_due``): when it was paid, the bank's references, and why it is owed back."""
+
+    paid_at: str
+    refund_reason: str
+
+
+class RefundListOut(_Out):
+    items: list[RefundOut]
 
 
 class IpnAnswerOut(_Out):

@@ -7,12 +7,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.payment.domain import closure as closing
 from chalicelib.payment.domain import settlement
+from chalicelib.payment.domain.closure import ClosedBy, FeeClosure
 from chalicelib.payment.domain.model import Fee, Payment, PaymentStatus
-from chalicelib.payment.errors import AlreadyPaid, NoFeeRequested, PaymentNotFound
+from chalicelib.payment.errors import (
+    AlreadyPaid,
+    FeeNoLongerOwed,
+    NoFeeRequested,
+    PaymentNotFound,
+)
 from chalicelib.payment.providers.base import InvalidSignature, MalformedCallback, PaymentProvider
 from chalicelib.payment.settings import PaymentSettings
-from chalicelib.payment.storage import PaymentInbox, PaymentRepository
+from chalicelib.payment.storage import AttemptRaced, PaymentInbox, PaymentRepository
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, require_dossier_id
@@ -47,49 +54,91 @@ class PaymentService:
 
     # -- what intake tells us --------------------------------------------------------------------
     def apply_event(self, envelope: Envelope, data: BaseModel) -> None:
-        if not PaymentInbox.of(envelope, self.settings.inbox_retention_s).save_once():
-            return
+        """The inbox mark goes with the effect, never before it: in the fee's transaction, or
+        recorded after effects that are idempotent by themselves (closing the fee keeps the
+        first closure; owing a payment back happens once, by its version)."""
+        mark = PaymentInbox.of(envelope, self.settings.inbox_retention_s)
         d: Any = data
         if envelope.type == "dossier.fee_requested":
-            self.repository.save_fee(
-                Fee(
-                    dossier_id=d.dossier_id,
-                    dossier_code=d.code,
-                    procedure_name=d.procedure_name,
-                    owner_sub=d.owner_sub or "",
-                    amount_vnd=d.amount_vnd,
-                    requested_at=envelope.occurred_at,
-                )
+            fee = Fee(
+                dossier_id=d.dossier_id,
+                dossier_code=d.code,
+                procedure_name=d.procedure_name,
+                owner_sub=d.owner_sub or "",
+                amount_vnd=d.amount_vnd,
+                requested_at=envelope.occurred_at,
             )
-        elif envelope.type == "dossier.payment_confirmed":
-            fee = self.repository.fee(d.dossier_id)
-            if fee is not None and fee.settled_by is None:
-                fee.settled_by = f"{d.method} {d.reference}"
-                self.repository.save_fee(fee)
+            self.repository.record_fee(fee, mark)
+            return
+        heard = closing.closure_of(envelope.type, data, envelope.occurred_at)
+        if heard is None:
+            return
+        standing = self.repository.close(envelope.dossier_id, heard)
+        if standing.by is ClosedBy.ONLINE and standing.reference:
+            paid = self.repository.get(standing.reference)
+            if paid is not None and closing.owed_back(standing, heard, paid):
+                settlement.owe_back(paid, heard)
+                self.repository.save(paid, [self._announce(paid, heard)])  # Conflict: retried
+                logger.warning(
+                    "ALARM an online payment is owed back",
+                    extra={"txn_ref": paid.txn_ref, "closed_by": str(heard.by)},
+                )
+        mark.record()
 
     # -- the citizen -------------------------------------------------------------------------
-    def create(self, principal: Principal, dossier_id: str, client_ip: str) -> tuple[Payment, str]:
-        fee = self.repository.fee(dossier_id)
-        if fee is None or fee.owner_sub != principal.sub:
-            raise NoFeeRequested()
-        attempts = self.repository.for_dossier(dossier_id)
-        if fee.settled_by or any(p.status is PaymentStatus.SUCCEEDED for p in attempts):
-            raise AlreadyPaid()
-        at = self.clock()
-        payment = Payment(
-            txn_ref=new_txn_ref(at),
-            dossier_id=dossier_id,
-            dossier_code=fee.dossier_code,
-            owner_sub=fee.owner_sub,
-            amount_vnd=fee.amount_vnd,
-            provider=self.provider.name,
-            order_info=f"Thanh toan le phi ho so {fee.dossier_code or dossier_id}",
-            status=PaymentStatus.PENDING,
-            created_at=at,
-            expires_at=at + timedelta(seconds=self.settings.payment_ttl_s),
-        )
-        self.repository.save(payment)
-        return payment, self.provider.payment_url(payment, client_ip)
+    def create(
+        self, principal: Principal, dossier_id: str, client_ip: str
+    ) -> tuple[Payment, str, bool]:
+        """The attempt to pay with and its URL; True if it is the pending one started before
+        (one open order with the provider at a time, whatever the number of clicks)."""
+        for _ in range(3):
+            fee = self.repository.fee(dossier_id)
+            if fee is None or fee.owner_sub != principal.sub:
+                raise NoFeeRequested()
+            self._refuse_if_closed(fee)
+            at = self.clock()
+            current = self.repository.get(fee.attempt) if fee.attempt else None
+            if current is not None and self._reusable(current, at):
+                url = self.provider.payment_url(current, current.client_ip or client_ip)
+                return current, url, True
+            payment = Payment(
+                txn_ref=new_txn_ref(at),
+                dossier_id=dossier_id,
+                dossier_code=fee.dossier_code,
+                owner_sub=fee.owner_sub,
+                amount_vnd=fee.amount_vnd,
+                provider=self.provider.name,
+                order_info=f"Thanh toan le phi ho so {fee.dossier_code or dossier_id}",
+                status=PaymentStatus.PENDING,
+                created_at=at,
+                expires_at=at + timedelta(seconds=self.settings.payment_ttl_s),
+                client_ip=client_ip,
+            )
+            try:
+                self.repository.start(payment, previous=fee.attempt)
+            except AttemptRaced:
+                continue  # closed meanwhile, or another click started one: read again
+            return payment, self.provider.payment_url(payment, client_ip), False
+        raise Conflict()
+
+    def _refuse_if_closed(self, fee: Fee) -> None:
+        closure = fee.closure
+        if closure is None and any(
+            p.status is PaymentStatus.SUCCEEDED for p in self.repository.for_dossier(fee.dossier_id)
+        ):  # settled before fees recorded their closure
+            closure = FeeClosure(ClosedBy.ONLINE, fee.requested_at)
+        if closure is not None and closure.settled:
+            raise AlreadyPaid(closed_by=str(closure.by))
+        if closure is not None:
+            raise FeeNoLongerOwed(closed_by=str(closure.by))
+
+    def _reusable(self, payment: Payment, at: datetime) -> bool:
+        """Pending, and valid long enough for the citizen to pay with it."""
+        margin = timedelta(seconds=self.settings.payment_reuse_min_s)
+        return payment.status is PaymentStatus.PENDING and payment.expires_at - margin > at
+
+    def refunds(self) -> list[Payment]:
+        return self.repository.refunds_due()
 
     def visible(self, principal: Principal, txn_ref: str) -> Payment:
         payment = self.repository.get(txn_ref)
@@ -131,16 +180,39 @@ class PaymentService:
         refusal = settlement.check(payment, outcome)
         if refusal is not None:
             return refusal
+        previous = payment.status
         settlement.settle(payment, outcome, self.clock())
         try:
-            self.repository.save(payment, [self._announce(payment)])
+            self._record(payment)
         except Conflict:
             # Another notification settled it first.
             current = self.repository.get(outcome.txn_ref)
-            if current is not None and current.status is not PaymentStatus.PENDING:
+            if current is not None and current.status is not previous:
                 return settlement.ALREADY_CONFIRMED
             return settlement.UNKNOWN_ERROR
+        # Recorded, also when the money is owed back (refund_due): the order was found, its
+        # amount is right and it was not confirmed before, so VNPay's protocol answers 00; the
+        # refund is ours to make (02 would say this order was confirmed before, and 99 would
+        # have VNPay retry a notification that is already recorded).
         return settlement.CONFIRMED
+
+    def _record(self, payment: Payment) -> None:
+        """Store a settled payment and announce it. A success closes the fee in the same
+        transaction; if the fee was closed already, the money is recorded as owed back."""
+        if payment.status is not PaymentStatus.SUCCEEDED:
+            self.repository.save(payment, [self._announce(payment)])
+            return
+        assert payment.settled_at is not None
+        paid_online = FeeClosure(ClosedBy.ONLINE, payment.settled_at, payment.txn_ref)
+        closed = self.repository.settle_online(payment, [self._announce(payment)], paid_online)
+        if closed is None:
+            return
+        settlement.owe_back(payment, closed)
+        self.repository.save(payment, [self._announce(payment, closed)])
+        logger.warning(
+            "ALARM money taken for a closed fee is owed back",
+            extra={"txn_ref": payment.txn_ref, "closed_by": str(closed.by)},
+        )
 
     def verified_return(self, params: dict[str, str]) -> tuple[bool, Payment | None, str]:
         """What the browser's return page shows: never a change of state."""
@@ -153,7 +225,7 @@ class PaymentService:
     def reconcile(self, now: datetime) -> dict[str, int]:
         """Ask the provider about payments left pending; settle or expire them."""
         cutoff = timeutil.to_iso(now - timedelta(seconds=self.settings.reconcile_after_s))
-        counts = {"succeeded": 0, "failed": 0, "expired": 0, "pending": 0}
+        counts = {"succeeded": 0, "failed": 0, "expired": 0, "refund_due": 0, "pending": 0}
         for payment in self.repository.pending_before(cutoff):
             try:
                 outcome = self.provider.query(payment, self.settings.server_ip)
@@ -172,13 +244,13 @@ class PaymentService:
                 counts["pending"] += 1
                 continue
             try:
-                self.repository.save(payment, [self._announce(payment)])
+                self._record(payment)
             except Conflict:
                 continue  # an IPN arrived meanwhile
             counts[payment.status.value] += 1
         return counts
 
-    def _announce(self, payment: Payment) -> Envelope:
+    def _announce(self, payment: Payment, closure: FeeClosure | None = None) -> Envelope:
         from motcua_shared.events import new_event  # the contract (pydantic): loaded when used
         from motcua_shared.events import payment as schema
 
@@ -195,6 +267,17 @@ class PaymentService:
             data = schema.PaymentSucceeded(
                 **common,
                 paid_at=payment.paid_at,
+                bank_code=payment.bank_code,
+                transaction_no=payment.transaction_no,
+            )
+        elif payment.status is PaymentStatus.REFUND_DUE:
+            assert payment.paid_at is not None
+            assert closure is not None
+            data = schema.PaymentRefundDue(
+                **common,
+                paid_at=payment.paid_at,
+                closed_by=str(closure.by),
+                reason=closure.reason,
                 bank_code=payment.bank_code,
                 transaction_no=payment.transaction_no,
             )

@@ -26,6 +26,8 @@ class PaymentSettings(BaseSettings):
     # How long a payment link stays valid, and when an unanswered payment is reconciled.
     payment_ttl_s: int = env_field("PAYMENT_TTL_S", 15 * 60)
     reconcile_after_s: int = env_field("RECONCILE_AFTER_S", 15 * 60)
+    # A new click reuses the pending attempt while its URL stays valid at least this long.
+    payment_reuse_min_s: int = env_field("PAYMENT_REUSE_MIN_S", 2 * 60)
     # Our server's address as VNPay sees it (vnp_IpAddr of status queries).
     server_ip: str = env_field("SERVER_IP", "127.0.0.1")
 

@@ -38,3 +38,19 @@ class PaymentExpired(_Data):
     dossier_code: str | None
     amount_vnd: int
     provider: str
+
+
+class PaymentRefundDue(_Data):
+    """Money the provider took for a fee that was no longer owed (paid at the counter or online
+    already, or the dossier withdrawn, refused or stopped): it is owed back to the payer."""
+
+    txn_ref: str
+    dossier_id: str
+    dossier_code: str | None
+    amount_vnd: int
+    provider: str
+    paid_at: datetime
+    closed_by: str  # counter / online / withdrawn / refused / stopped
+    reason: str  # why, as people read it
+    bank_code: str | None = None
+    transaction_no: str | None = None

@@ -28,6 +28,7 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("payment.succeeded", 1): payment.PaymentSucceeded,
     ("payment.failed", 1): payment.PaymentFailed,
     ("payment.expired", 1): payment.PaymentExpired,
+    ("payment.refund_due", 1): payment.PaymentRefundDue,
     ("shipment.booked", 1): shipment.ShipmentEvent,
     ("shipment.booking_failed", 1): shipment.ShipmentEvent,
     ("shipment.delivered", 1): shipment.ShipmentEvent,

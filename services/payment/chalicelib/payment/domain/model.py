@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.payment.domain.closure import FeeClosure
 from motcua_shared.timeutil import parse_iso, to_iso
 
 
@@ -15,14 +16,24 @@ class PaymentStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     EXPIRED = "expired"
+    # the provider took the money for a fee no longer owed: it is owed back to the payer
+    REFUND_DUE = "refund_due"
 
 
-FINAL = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.EXPIRED})
+FINAL = frozenset(
+    {
+        PaymentStatus.SUCCEEDED,
+        PaymentStatus.FAILED,
+        PaymentStatus.EXPIRED,
+        PaymentStatus.REFUND_DUE,
+    }
+)
 
 
 @dataclass
 class Fee:
-    """A dossier's fee, as intake requested it (``dossier.fee_requested``)."""
+    """A dossier's fee, as intake requested it (``dossier.fee_requested``), with what payment
+    knows of it since: closed (see :mod:`.closure`) and the attempt a new click reuses."""
 
     dossier_id: str
     dossier_code: str | None
@@ -30,7 +41,8 @@ class Fee:
     owner_sub: str
     amount_vnd: int
     requested_at: datetime
-    settled_by: str | None = None  # "online <txn_ref>" or "counter <receipt>"
+    closure: FeeClosure | None = None
+    attempt: str | None = None  # txn_ref of the latest attempt started
 
 
 @dataclass
@@ -51,6 +63,8 @@ class Payment:
     bank_code: str | None = None
     transaction_no: str | None = None
     settled_at: datetime | None = None
+    client_ip: str | None = None  # vnp_IpAddr of its URL: the same URL when the attempt is reused
+    refund_reason: str | None = None  # why the money is owed back (status refund_due)
     version: int | None = None
 
     def to_document(self) -> dict[str, Any]:

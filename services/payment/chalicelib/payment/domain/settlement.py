@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.payment.domain.closure import FeeClosure
 from chalicelib.payment.domain.model import FINAL, Payment, PaymentStatus
 from chalicelib.payment.providers.base import Outcome
 
@@ -27,10 +28,14 @@ UNKNOWN_ERROR = IpnAnswer("99", "Unknown error")
 
 
 def check(payment: Payment, outcome: Outcome) -> IpnAnswer | None:
-    """Why a verified callback cannot be applied, or None if it can."""
+    """Why a verified callback cannot be applied, or None if it can.
+
+    An attempt we expired (reconciliation found it unpaid) was never confirmed to VNPay: a
+    success that comes later is money taken all the same, and is applied."""
     if outcome.amount_vnd != payment.amount_vnd:
         return INVALID_AMOUNT
-    if payment.status in FINAL:
+    late_success = payment.status is PaymentStatus.EXPIRED and outcome.state == "succeeded"
+    if payment.status in FINAL and not late_success:
         return ALREADY_CONFIRMED
     return None
 
@@ -46,6 +51,12 @@ def settle(payment: Payment, outcome: Outcome, at: datetime) -> None:
     payment.bank_code = outcome.bank_code
     payment.transaction_no = outcome.transaction_no
     payment.settled_at = at
+
+
+def owe_back(payment: Payment, closure: FeeClosure) -> None:
+    """The money of a successful payment is owed back: its fee was closed (``closure``)."""
+    payment.status = PaymentStatus.REFUND_DUE
+    payment.refund_reason = closure.reason
 
 
 def expire(payment: Payment, at: datetime) -> None:
