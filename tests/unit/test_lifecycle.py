@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from chalicelib.intake.domain.errors import InvalidTransition
-from chalicelib.intake.domain.lifecycle import next_status, roles_for
+from chalicelib.intake.domain.errors import InvalidTransition, NotAssignedOfficer
+from chalicelib.intake.domain.lifecycle import check_assignee, next_status, roles_for
 from chalicelib.intake.domain.model import NATIONAL_STATUS, Action, Role, Status
 from motcua_shared.errors import Forbidden
 
@@ -72,6 +72,39 @@ def test_every_status_action_role(status: Status, action: Action, role: Role) ->
     else:
         with pytest.raises(Forbidden):
             next_status(status, action, {role})
+
+
+# Least privilege on an assigned dossier (issue 14, item 18), written out by hand: of what the
+# table allows, a processing officer approves and asks for supplements only on the dossiers
+# assigned to them; every other allowed (status, action, role) is open to whoever holds the role.
+ASSIGNEE_ONLY = {
+    ("processing", "approve", "processing_officer"),
+    ("processing", "request_supplement", "processing_officer"),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "role"), list(itertools.product(Status, ACTIONS, Role))
+)
+def test_on_a_dossier_assigned_to_another_officer(
+    status: Status, action: Action, role: Role
+) -> None:
+    """Least privilege: only the assigned officer (or a leader) acts on an assigned dossier."""
+    allowed = (status.value, action.value, role.value) in ALLOWED
+    if not allowed:
+        return  # next_status refuses it first (the test above)
+    if (status.value, action.value, role.value) in ASSIGNEE_ONLY:
+        with pytest.raises(NotAssignedOfficer) as error:
+            check_assignee(status, action, {role}, "officer1", officer="officer2")
+        assert (error.value.status, error.value.code) == (403, "not_assigned")
+        assert "lãnh đạo" in error.value.message_vi
+    else:
+        check_assignee(status, action, {role}, "officer1", officer="officer2")
+    # the officer it is assigned to, and a dossier nobody is assigned to yet: allowed
+    check_assignee(status, action, {role}, "officer2", officer="officer2")
+    check_assignee(status, action, {role}, "officer1", officer=None)
+    # a leader who is also a processing officer acts on any dossier
+    check_assignee(status, action, {role, Role.LEADER}, "leader1", officer="officer2")
 
 
 def test_a_user_with_several_groups_gets_the_allowed_transition() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final, Literal
 
-from chalicelib.intake.domain.errors import InvalidTransition
+from chalicelib.intake.domain.errors import InvalidTransition, NotAssignedOfficer
 from chalicelib.intake.domain.model import Action, Role, Status
 from motcua_shared.errors import Forbidden
 
@@ -80,3 +80,22 @@ def next_status(
         status=str(current),
         action=str(action),
     )
+
+
+# Least privilege on an assigned dossier: what the table grants a processing officer (approve, ask
+# for a supplement, and upload the result, which prepares approval) is for the officer the
+# dossier is assigned to alone; a leader may act on any dossier.
+ASSIGNEE_ROLES: Final = frozenset({R.PROCESSING_OFFICER})
+
+
+def check_assignee(
+    current: Status, action: Action, roles: Iterable[str], username: str, officer: str | None
+) -> None:
+    """403 ``not_assigned`` when the caller may do ``action`` only as a processing officer and
+    the dossier is assigned to another officer (call after :func:`next_status`)."""
+    held = set(roles)
+    if officer is None or officer == username or R.LEADER in held:
+        return
+    granting = {role for role in held if (current, action, role) in TRANSITIONS}
+    if granting and granting <= ASSIGNEE_ROLES:
+        raise NotAssignedOfficer()
