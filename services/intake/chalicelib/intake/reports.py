@@ -56,6 +56,14 @@ def csv_cell(value: Any) -> Any:
     return "'" + value if is_formula_like(value) else value
 
 
+def _xml_text(value: Any) -> Any:
+    """XML 1.0 cannot hold most control characters (openpyxl refuses them, failing the whole
+    workbook): each becomes U+FFFD, so that a name holding one still exports."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _name(value: str) -> str:
     return UNASSIGNED if value == NO_UNIT else value
 
@@ -124,7 +132,7 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_xml_text(v) for v in row])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # openpyxl makes a formula of any text starting with =
