@@ -121,6 +121,15 @@ def test_roles_for_each_action() -> None:
     assert roles_for(Action.APPROVE) == ("processing_officer",)
 
 
+def test_a_route_never_admits_the_system_role() -> None:
+    """Least privilege: what another service does through an event (a result delivered by
+    post, a fee paid online) opens no route to a user of a group named "system"."""
+    assert roles_for(Action.RETURN) == ("desk_officer",)
+    assert roles_for(Action.CONFIRM_PAYMENT) == ("desk_officer",)
+    assert roles_for(Action.RECEIVE_ORIGINALS) == ()
+    assert all("system" not in roles_for(action) for action in Action)
+
+
 def test_national_status_codes() -> None:
     assert {s.value: NATIONAL_STATUS[s] for s in Status} == {
         "draft": None,

@@ -50,9 +50,14 @@ TRANSITIONS: dict[tuple[Status, Action, Role], Target] = {
 }
 
 
+def _performers(action: Action) -> set[str]:
+    return {role for (_, a, role) in TRANSITIONS if a == action}
+
+
 def roles_for(action: Action) -> tuple[str, ...]:
-    """Every role that may perform ``action`` in some status (the route's gate)."""
-    return tuple(sorted({role for (_, a, role) in TRANSITIONS if a == action}))
+    """The groups that may perform ``action`` in some status: the route's gate. The system (a
+    service acting through an event) is no group a signed-in user could belong to."""
+    return tuple(sorted(_performers(action) - {R.SYSTEM}))
 
 
 def next_status(
@@ -72,7 +77,7 @@ def next_status(
                 raise InvalidTransition()
             return previous
         return Status(str(target))
-    if held.isdisjoint(roles_for(action)):
+    if held.isdisjoint(_performers(action)):
         raise Forbidden()
     raise InvalidTransition(
         f"Cannot {action} a dossier that is {current}.",
