@@ -9,9 +9,9 @@ import bisect
 import random
 import time
 import uuid
-from urllib.parse import quote
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 

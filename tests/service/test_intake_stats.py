@@ -1,7 +1,7 @@
 """Leaders' statistics: designed dossiers give the figures worked out by hand below (Decision
 766's rules on Vietnam's working calendar); the counters kept with every change agree with a
 recomputation from the raw dossiers; the figures download as CSV and Excel with no cell a
-spreadsheet would take for a formula; no unit or officer name can mix its counters with another's."""
+spreadsheet would take for a formula; no unit or officer name mixes its counters with another's."""
 
 from __future__ import annotations
 
@@ -530,7 +530,7 @@ def test_exports_never_carry_a_live_formula(
     workbook = load_workbook(io.BytesIO(response.body))
     cells = [row[0] for row in workbook["Theo phòng"].iter_rows(min_row=2)]
     assert {c.value: (c.data_type, c.quotePrefix) for c in cells} == {
-        **{unit: ("s", True) for unit in HOSTILE_UNITS},
+        **dict.fromkeys(HOSTILE_UNITS, ("s", True)),
         "Phòng\ufffdB": ("s", False),
     }
     for sheet in workbook:

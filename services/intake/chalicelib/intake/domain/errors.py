@@ -57,7 +57,8 @@ class NotAssignedOfficer(Forbidden):
     code = "not_assigned"
     message = "Only the officer the dossier is assigned to (or a leader) can do this."
     message_vi = (
-        "Chỉ chuyên viên được phân công xử lý hồ sơ (hoặc lãnh đạo) mới thực hiện được thao tác này."
+        "Chỉ chuyên viên được phân công xử lý hồ sơ (hoặc lãnh đạo) "
+        "mới thực hiện được thao tác này."
     )
 
 
