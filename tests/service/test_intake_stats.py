@@ -473,8 +473,10 @@ def withdrawn_in(service: Any, clock: Any, at: datetime, unit: str, officer: str
 def test_a_hash_in_a_unit_or_officer_name_keeps_its_counters_apart(
     clock: Any, pump: Pump, intake: Client, auth: Auth
 ) -> None:
-    """The counters' keys join parts with '#': a name holding '#' (or the escape '%') must not
-    add to another unit's or officer's figures, nor be read back as another name."""
+    """The counters' sort keys are composite, parts joined with '#' (AWS, "Best practices for
+    using sort keys to organize data in DynamoDB": [country]#[region]#…): a part holding '#' (or
+    the escape '%') must not add to another unit's or officer's figures, nor be read back as
+    another name."""
     service = load_app("intake").service
     names = [("a#b", "c"), ("a", "b#c"), ("x%23y", "o"), ("x#y", "o"), ("p%", "q")]
     for unit, officer in names:

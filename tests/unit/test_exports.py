@@ -109,6 +109,8 @@ def test_unassigned_rows_are_labelled_not_written_as_a_dash() -> None:
 def test_free_text_cannot_make_two_counter_keys_collide(
     first: tuple[str, str], second: tuple[str, str]
 ) -> None:
+    """Composite sort keys (AWS, "Best practices for using sort keys to organize data in
+    DynamoDB") need parts that cannot hold their delimiter: escaped, and read back as typed."""
     day = date(2031, 4, 2)
     assert stats.day_key(day, *first) != stats.day_key(day, *second)
     for unit, officer in (first, second):
