@@ -59,7 +59,9 @@ service = IntakeService(DossierRepository(), default_catalog(), settings)
 
 
 def actor(principal: Principal) -> Actor:
-    return Actor(sub=principal.sub, username=principal.username, roles=principal.groups)
+    return Actor(
+        sub=principal.sub, username=principal.username, roles=principal.groups, name=principal.name
+    )
 
 
 @api.route(

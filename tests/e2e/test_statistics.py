@@ -1,14 +1,17 @@
-"""The leaders' statistics over HTTP against a recomputation from every dossier, on generated
-dossiers with every outcome for both units. Last of the e2e files (by name) on purpose: it
-leaves a long queue of notifications behind, which no later test of this stack then waits for."""
+"""The leaders' statistics over HTTP: designed dossiers whose figures are written out by hand,
+then a recomputation from every dossier, on generated dossiers with every outcome for both units.
+Last of the e2e files (by name) on purpose: it leaves a long queue of notifications behind,
+which no later test of this stack then waits for."""
 
 from __future__ import annotations
 
 import bisect
 import random
 import time
+import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -20,6 +23,79 @@ from tests.e2e.conftest import RunningStack
 from tests.e2e.test_one_stop import Journey
 
 add_service_paths()
+
+
+# -- designed dossiers, figures written out by hand ----------------------------------------------
+
+
+def test_designed_dossiers_give_the_figures_worked_out_by_hand(stack: RunningStack) -> None:
+    """Decision 766/QĐ-TTg's progress indicator and satisfaction index over the whole stack, with
+    the expected figures stated here, not recomputed by the product. Each dossier finishes
+    seconds after its acceptance, days before its 5-working-day appointment: early — unless it
+    had more than one supplement request, which Decision 766 counts as late (domain.md §3).
+    Outcomes that need a chosen clock (on time, late by the hour, overdue, refused: in no unit)
+    are in tests/service/test_intake_stats.py."""
+    unit = f"Phòng Thiết kế {uuid.uuid4().hex[:8]}"  # this run's dossiers alone
+    procedure = stack.call("GET", "/intake/procedures/MYPHAM-03").json()  # 5 working days, free
+    document = procedure["documents"][0]["code"]
+
+    def accepted() -> Journey:
+        journey = Journey(stack, "MYPHAM-03", procedure_view=procedure).submitted()
+        journey.do("desk1", "accept")
+        return journey
+
+    def assigned(journey: Journey) -> Journey:
+        journey.do("leader1", "assign", {"unit": unit, "officer": "officer1"})
+        return journey
+
+    def supplement(journey: Journey, by: str) -> None:
+        body = {"reason": "Bổ sung", "items": [{"document_code": document}]}
+        journey.do(by, "request-supplement", body)
+        journey.upload(document)
+        journey.do("citizen1", "submit")
+
+    early = assigned(accepted())  # processed, returned, rated 5: early
+    early.do("officer1", "approve", {"result_summary": "Đạt"})
+    early.do("desk1", "return")
+    early.do("citizen1", "rating", {"score": 5, "comment": ""}, expect=201)
+    twice = accepted()  # two supplement requests (desk, then officer): late; rated 1
+    supplement(twice, "desk1")
+    assigned(twice)
+    supplement(twice, "officer1")
+    twice.do("officer1", "approve", {"result_summary": "Đạt"})
+    twice.do("desk1", "return")
+    twice.do("citizen1", "rating", {"score": 1, "comment": "Chậm"}, expect=201)
+    assigned(accepted()).do("citizen1", "withdraw")  # withdrawn during processing: early
+    assigned(accepted()).do("leader1", "stop", {"reason": "Dừng"})  # stopped: early
+    assigned(accepted())  # still in processing: not finished
+
+    # 4 finished: 3 early, 1 late → 75 % on time; 1 negative rating of 4 finished; satisfaction
+    # index 100 − 25 (% late) − 25 (% negative) = 50.
+    expected = {
+        "finished": 4,
+        "early": 3,
+        "on_time": 0,
+        "late": 1,
+        "on_time_rate": 75.0,
+        "negative_ratings": 1,
+        "satisfaction_index": 50.0,
+    }
+    statuses = {"processing": 1, "returned": 2, "stopped": 1, "withdrawn": 1}
+    path = f"/intake/stats?from=2020-01-01&to=2100-12-31&unit={quote(unit)}"
+    deadline = time.monotonic() + 90
+    while True:  # the counters follow the stream
+        report = stack.call("GET", path, "leader1").json()
+        overall = {k: report["overall"][k] for k in expected}
+        if (overall, report["by_status"]) == (expected, statuses):
+            break
+        assert time.monotonic() < deadline, (overall, report["by_status"])
+        time.sleep(0.5)
+    # seconds of working time each (none outside working hours): a few hundredths at most
+    assert 0 <= report["overall"]["average_processing_hours"] <= 0.1
+    assert [(r["unit"], r["finished"], r["late"]) for r in report["by_unit"]] == [(unit, 4, 1)]
+    officer = report["by_officer"]
+    assert [(r["unit"], r["officer"]) for r in officer] == [(unit, "officer1")]
+    assert {k: officer[0][k] for k in expected} == expected
 
 
 # -- the leaders' statistics against a recomputation --------------------------------------------

@@ -72,6 +72,7 @@ def make_context() -> dict[str, Any]:
             "created_at": "2026-11-23T08:50:00+07:00",
             "submitted_at": "2026-11-23T09:05:00+07:00",
             "accepted_at": "2026-11-23T09:30:00+07:00",
+            "accepted_by": "Lê Thị Thu Hà",
             "due_at": "2026-12-07T16:30:00+07:00",
             "unit": "Phòng Nghiệp vụ Y",
             "officer": "cv.nghiepvu",
@@ -297,7 +298,25 @@ def test_receipt_details(context: dict[str, Any]) -> None:
     assert "16:30 ngày 07/12/2026" in page  # appointment
     assert "Nhận qua dịch vụ bưu chính công ích" in page
     assert "12 Trần Phú, phường Nha Trang" in page
-    assert "desk1" in page
+    assert "Lê Thị Thu Hà" in page  # who accepted it, not who prints it ("desk1")
+
+
+def test_the_receipt_names_who_accepted_the_dossier_not_who_prints_it(
+    context: dict[str, Any],
+) -> None:
+    """Form 01 (Circular 01/2018, 03/2025): the receiving officer is the one who accepted."""
+    context["officer_name"] = "leader1"  # the user printing the slip
+    assert "leader1" not in render("receipt", context)
+    # a dossier accepted before names were recorded: the acceptance in its history
+    del context["dossier"]["accepted_by"]
+    context["dossier"]["history"] = [
+        {"action": "submit", "actor": "citizen1"},
+        {"action": "accept", "actor": "desk2"},
+        {"action": "assign", "actor": "leader1"},
+    ]
+    page = render("receipt", context)
+    assert "desk2" in page
+    assert "leader1" not in page
 
 
 def test_receipt_falls_back_to_submission_time(context: dict[str, Any]) -> None:

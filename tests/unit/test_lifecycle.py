@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from chalicelib.intake.domain.errors import InvalidTransition
-from chalicelib.intake.domain.lifecycle import next_status, roles_for
+from chalicelib.intake.domain.errors import InvalidTransition, NotAssignedOfficer
+from chalicelib.intake.domain.lifecycle import check_assignee, next_status, roles_for
 from chalicelib.intake.domain.model import NATIONAL_STATUS, Action, Role, Status
 from motcua_shared.errors import Forbidden
 
@@ -74,6 +74,39 @@ def test_every_status_action_role(status: Status, action: Action, role: Role) ->
             next_status(status, action, {role})
 
 
+# Least privilege on an assigned dossier (issue 14, item 18), written out by hand: of what the
+# table allows, a processing officer approves and asks for supplements only on the dossiers
+# assigned to them; every other allowed (status, action, role) is open to whoever holds the role.
+ASSIGNEE_ONLY = {
+    ("processing", "approve", "processing_officer"),
+    ("processing", "request_supplement", "processing_officer"),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "role"), list(itertools.product(Status, ACTIONS, Role))
+)
+def test_on_a_dossier_assigned_to_another_officer(
+    status: Status, action: Action, role: Role
+) -> None:
+    """Least privilege: only the assigned officer (or a leader) acts on an assigned dossier."""
+    allowed = (status.value, action.value, role.value) in ALLOWED
+    if not allowed:
+        return  # next_status refuses it first (the test above)
+    if (status.value, action.value, role.value) in ASSIGNEE_ONLY:
+        with pytest.raises(NotAssignedOfficer) as error:
+            check_assignee(status, action, {role}, "officer1", officer="officer2")
+        assert (error.value.status, error.value.code) == (403, "not_assigned")
+        assert "lãnh đạo" in error.value.message_vi
+    else:
+        check_assignee(status, action, {role}, "officer1", officer="officer2")
+    # the officer it is assigned to, and a dossier nobody is assigned to yet: allowed
+    check_assignee(status, action, {role}, "officer2", officer="officer2")
+    check_assignee(status, action, {role}, "officer1", officer=None)
+    # a leader who is also a processing officer acts on any dossier
+    check_assignee(status, action, {role, Role.LEADER}, "leader1", officer="officer2")
+
+
 def test_a_user_with_several_groups_gets_the_allowed_transition() -> None:
     assert next_status(Status.SUBMITTED, Action.ACCEPT, {"citizen", "desk_officer"}) == "accepted"
 
@@ -86,6 +119,15 @@ def test_unknown_groups_are_forbidden() -> None:
 def test_roles_for_each_action() -> None:
     assert roles_for(Action.ASSIGN) == ("desk_officer", "leader")
     assert roles_for(Action.APPROVE) == ("processing_officer",)
+
+
+def test_a_route_never_admits_the_system_role() -> None:
+    """Least privilege: what another service does through an event (a result delivered by
+    post, a fee paid online) opens no route to a user of a group named "system"."""
+    assert roles_for(Action.RETURN) == ("desk_officer",)
+    assert roles_for(Action.CONFIRM_PAYMENT) == ("desk_officer",)
+    assert roles_for(Action.RECEIVE_ORIGINALS) == ()
+    assert all("system" not in roles_for(action) for action in Action)
 
 
 def test_national_status_codes() -> None:

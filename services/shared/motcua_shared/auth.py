@@ -33,6 +33,7 @@ class Principal:
     username: str
     groups: frozenset[str]
     email: str | None = None
+    name: str | None = None  # the user's full name (the ``name`` attribute), when the token has it
 
     def has_any(self, roles: Iterable[str]) -> bool:
         return not self.groups.isdisjoint(roles)
@@ -96,6 +97,7 @@ class TokenVerifier:
             username=claims.get("cognito:username", claims["sub"]),
             groups=frozenset(claims.get("cognito:groups") or ()),
             email=claims.get("email"),
+            name=claims.get("name"),
         )
 
     def verify(self, token: str) -> dict[str, Any]:

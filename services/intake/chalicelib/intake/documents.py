@@ -336,6 +336,16 @@ def _received_at(dossier: Mapping[str, Any]) -> Any:
     return accepted if accepted else _get(dossier, "submitted_at")
 
 
+def _receiving_officer(dossier: Mapping[str, Any]) -> Any:
+    """Who received the dossier for form 01: the desk officer who accepted it (by name), or, for
+    a dossier accepted before names were recorded, the acceptance in its history — never whoever
+    prints the slip. None (a blank to sign) before acceptance."""
+    if _get(dossier, "accepted_by"):
+        return _get(dossier, "accepted_by")
+    accepted = [h for h in _items(_get(dossier, "history")) if h.get("action") == "accept"]
+    return accepted[-1].get("actor") if accepted else None
+
+
 def _delivery(dossier: Mapping[str, Any]) -> str:
     method = display(_get(dossier, "delivery_method"))
     text = DELIVERY_METHODS.get(method, method)
@@ -393,11 +403,7 @@ def _receipt(context: Mapping[str, Any], dossier: Mapping[str, Any]) -> str:
             _in_person_note(dossier),
             _signatures(
                 ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", None),
-                (
-                    "NGƯỜI TIẾP NHẬN HỒ SƠ",
-                    "(Ký và ghi rõ họ tên)",
-                    _get(context, "officer_name"),
-                ),
+                ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", _receiving_officer(dossier)),
             ),
         ]
     )

@@ -448,6 +448,7 @@ class DossierOut(_Out):
     updated_at: str
     submitted_at: str | None
     accepted_at: str | None
+    accepted_by: str | None  # the desk officer who accepted it, by name (form 01)
     due_at: str | None
     unit: str | None
     officer: str | None

@@ -19,10 +19,9 @@ from chalicelib.intake.domain.errors import (
     AttachmentSizeMismatch,
     DossierNotFound,
     MissingResult,
-    NotAssignedOfficer,
     ResultNotAvailable,
 )
-from chalicelib.intake.domain.lifecycle import next_status
+from chalicelib.intake.domain.lifecycle import check_assignee, next_status
 from chalicelib.intake.domain.model import (
     OFFICER_ROLES,
     Action,
@@ -239,11 +238,11 @@ class IntakeService:
         status_items, day_items = self.repository.stats_items(start, end)
         report = stats.Report()
         for item in status_items:
-            _, item_unit, status = item.sk.split("#", 2)
+            item_unit, status = stats.parse_status_key(item.sk)
             if unit is None or item_unit == unit:
                 report.by_status[status] += int(item.count)
         for item in day_items:
-            _, _, item_unit, officer = item.sk.split("#", 3)
+            _, item_unit, officer = stats.parse_day_key(item.sk)
             if unit is None or item_unit == unit:
                 report.add_day(
                     item_unit,
@@ -412,10 +411,9 @@ class IntakeService:
     def prepare_result(self, dossier_id: str, actor: Actor, body: ResultFileIn) -> dict[str, Any]:
         """A presigned upload for the electronic result, before approval."""
         dossier = self.repository.get(dossier_id)
-        if dossier.status is not Status.PROCESSING:
-            next_status(dossier.status, Action.APPROVE, actor.roles)  # 403 / 409 as for approval
-        if dossier.officer != actor.username:
-            raise NotAssignedOfficer()
+        # 403 / 409 as for approval, and the assigned officer's alone
+        next_status(dossier.status, Action.APPROVE, actor.roles)
+        check_assignee(dossier.status, Action.APPROVE, actor.roles, actor.username, dossier.officer)
         filetypes.check_filename(body.filename, body.content_type)
         code = new_verification_code()
         result = ResultDocument(

@@ -52,6 +52,7 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
         "updated_at": _iso(d.updated_at),
         "submitted_at": _iso(d.submitted_at),
         "accepted_at": _iso(d.accepted_at),
+        "accepted_by": d.accepted_by,
         "due_at": _iso(d.due_at),
         "unit": d.unit,
         "officer": d.officer,

@@ -268,16 +268,22 @@ class NotifyService:
 
     # -- people's views ------------------------------------------------------------------------
     def for_dossier(self, principal: Principal, dossier_id: str) -> list[Notification]:
-        """What was sent about a dossier. One notify has not heard of yet has nothing sent (its
-        events may still be on their way); another citizen's dossier is not found."""
+        """What was sent about a dossier, to each caller what concerns them (least privilege):
+        officers see every notification of the dossier, its owner only those sent to the
+        applicant. One notify has not heard of yet has nothing sent (its events may still be on
+        their way); another citizen's dossier is not found."""
         require_dossier_id(dossier_id)
-        if not principal.has_any(OFFICERS):
+        officer = principal.has_any(OFFICERS)
+        if not officer:
             facts = self.dossiers.get(dossier_id)
             if facts is None:
                 return []
             if facts.owner_sub != principal.sub:
                 raise DossierNotVisible()
-        return sorted(self.notifications.for_dossier(dossier_id), key=lambda n: n.created_at)
+        sent = self.notifications.for_dossier(dossier_id)
+        if not officer:
+            sent = [n for n in sent if n.audience == audiences.APPLICANT_AUDIENCE]
+        return sorted(sent, key=lambda n: n.created_at)
 
     def channels(self, principal: Principal) -> list[str]:
         return ordered(channels_of(self.preferences.get(principal.sub)))

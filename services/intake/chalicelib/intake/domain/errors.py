@@ -55,8 +55,11 @@ class FileTooLarge(ApiError):
 
 class NotAssignedOfficer(Forbidden):
     code = "not_assigned"
-    message = "Only the officer the dossier is assigned to can do this."
-    message_vi = "Chỉ chuyên viên được phân công xử lý hồ sơ mới thực hiện được thao tác này."
+    message = "Only the officer the dossier is assigned to (or a leader) can do this."
+    message_vi = (
+        "Chỉ chuyên viên được phân công xử lý hồ sơ (hoặc lãnh đạo) "
+        "mới thực hiện được thao tác này."
+    )
 
 
 class AlreadyRated(ApiError):

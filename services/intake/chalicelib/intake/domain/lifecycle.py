@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final, Literal
 
-from chalicelib.intake.domain.errors import InvalidTransition
+from chalicelib.intake.domain.errors import InvalidTransition, NotAssignedOfficer
 from chalicelib.intake.domain.model import Action, Role, Status
 from motcua_shared.errors import Forbidden
 
@@ -50,9 +50,14 @@ TRANSITIONS: dict[tuple[Status, Action, Role], Target] = {
 }
 
 
+def _performers(action: Action) -> set[str]:
+    return {role for (_, a, role) in TRANSITIONS if a == action}
+
+
 def roles_for(action: Action) -> tuple[str, ...]:
-    """Every role that may perform ``action`` in some status (the route's gate)."""
-    return tuple(sorted({role for (_, a, role) in TRANSITIONS if a == action}))
+    """The groups that may perform ``action`` in some status: the route's gate. The system (a
+    service acting through an event) is no group a signed-in user could belong to."""
+    return tuple(sorted(_performers(action) - {R.SYSTEM}))
 
 
 def next_status(
@@ -72,7 +77,7 @@ def next_status(
                 raise InvalidTransition()
             return previous
         return Status(str(target))
-    if held.isdisjoint(roles_for(action)):
+    if held.isdisjoint(_performers(action)):
         raise Forbidden()
     raise InvalidTransition(
         f"Cannot {action} a dossier that is {current}.",
@@ -80,3 +85,22 @@ def next_status(
         status=str(current),
         action=str(action),
     )
+
+
+# Least privilege on an assigned dossier: what the table grants a processing officer (approve, ask
+# for a supplement, and upload the result, which prepares approval) is for the officer the
+# dossier is assigned to alone; a leader may act on any dossier.
+ASSIGNEE_ROLES: Final = frozenset({R.PROCESSING_OFFICER})
+
+
+def check_assignee(
+    current: Status, action: Action, roles: Iterable[str], username: str, officer: str | None
+) -> None:
+    """403 ``not_assigned`` when the caller may do ``action`` only as a processing officer and
+    the dossier is assigned to another officer (call after :func:`next_status`)."""
+    held = set(roles)
+    if officer is None or officer == username or R.LEADER in held:
+        return
+    granting = {role for role in held if (current, action, role) in TRANSITIONS}
+    if granting and granting <= ASSIGNEE_ROLES:
+        raise NotAssignedOfficer()

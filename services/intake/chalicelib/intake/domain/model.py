@@ -97,6 +97,11 @@ class Actor:
     sub: str
     username: str
     roles: frozenset[str]
+    name: str | None = None  # full name, as the person signs forms
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
 
 
 @dataclass
@@ -230,6 +235,7 @@ class Dossier:
     code: str | None = None
     submitted_at: datetime | None = None
     accepted_at: datetime | None = None
+    accepted_by: str | None = None  # the desk officer who accepted it, by name (form 01)
     due_at: datetime | None = None
     unit: str | None = None
     officer: str | None = None

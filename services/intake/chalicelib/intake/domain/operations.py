@@ -18,12 +18,11 @@ from chalicelib.intake.domain.errors import (
     ExtensionNotNeeded,
     InvalidNewDueDate,
     InvalidTransition,
-    NotAssignedOfficer,
     UnknownDocument,
     WrongAmount,
 )
 from chalicelib.intake.domain.forms import check_form_data
-from chalicelib.intake.domain.lifecycle import next_status
+from chalicelib.intake.domain.lifecycle import check_assignee, next_status
 from chalicelib.intake.domain.model import (
     OFFICER_ROLES,
     Action,
@@ -42,7 +41,9 @@ from chalicelib.intake.domain.model import (
     SupplementItem,
     SupplementRequest,
 )
+from chalicelib.intake.domain.stats import NO_UNIT
 from chalicelib.intake.domain.steps import APPLICANT_UNIT, DESK_UNIT, Step
+from motcua_shared.errors import ValidationFailed
 
 
 def can_view(dossier: Dossier, actor: Actor) -> bool:
@@ -206,6 +207,7 @@ def accept(
     target = next_status(dossier.status, Action.ACCEPT, actor.roles)
     dossier.code = code
     dossier.accepted_at = at
+    dossier.accepted_by = actor.display_name
     dossier.due_at = due_at(at, procedure.time_limit, calendar)
     dossier.step_plan = steps.plan(at, dossier.due_at, procedure.step_shares, calendar)
     dossier.handoffs.append(
@@ -250,6 +252,11 @@ def assign(
     dossier: Dossier, actor: Actor, unit: str, officer: str, calendar: WorkingCalendar, at: datetime
 ) -> None:
     target = next_status(dossier.status, Action.ASSIGN, actor.roles)
+    for name, value in (("unit", unit), ("officer", officer)):
+        if value == NO_UNIT:  # what the statistics show for "not assigned": never a name
+            raise ValidationFailed(
+                f"'{NO_UNIT}' is not a name.", f"'{NO_UNIT}' không phải là tên.", field=name
+            )
     _close_step(dossier, calendar, at, unit, actor.username, officer)
     dossier.unit, dossier.officer = unit, officer
     _open_step(dossier, Step.PROCESSING, calendar, at)
@@ -265,8 +272,7 @@ def approve(
     result: ResultDocument | None = None,
 ) -> None:
     target = next_status(dossier.status, Action.APPROVE, actor.roles)
-    if dossier.officer != actor.username:
-        raise NotAssignedOfficer()
+    check_assignee(dossier.status, Action.APPROVE, actor.roles, actor.username, dossier.officer)
     dossier.result_summary = result_summary
     dossier.result = result
     _close_step(dossier, calendar, at, DESK_UNIT, actor.username, DESK_UNIT)
@@ -295,6 +301,9 @@ def request_supplement(
 ) -> None:
     """Ask for documents to be added or corrected; the deadline clock stops until resubmission."""
     target = next_status(dossier.status, Action.REQUEST_SUPPLEMENT, actor.roles)
+    check_assignee(
+        dossier.status, Action.REQUEST_SUPPLEMENT, actor.roles, actor.username, dossier.officer
+    )
     resolved: list[SupplementItem] = []
     for document_code, note in items:
         document = procedure.document(document_code)

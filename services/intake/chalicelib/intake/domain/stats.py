@@ -3,6 +3,7 @@ every dossier change adjusts (no scan per request), and recomputable from raw do
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,12 +96,40 @@ class Snapshot:
         return day_key(self.finished_day, self.unit, self.officer)
 
 
+# Counter keys are "#"-separated parts, some of them free text (unit and officer names): each
+# part is escaped so that its own "#" cannot split it ("a#b" + "c" and "a" + "b#c" would share a
+# key), and the escape character itself so that the escaping stays reversible.
+_ESCAPES = {"%": "%25", "#": "%23"}
+_UNESCAPE = re.compile("%(25|23)")
+
+
+def key_part(text: str) -> str:
+    """One part of a counter key: ``%`` and ``#`` percent-encoded, the rest as it is."""
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def _unescape(part: str) -> str:
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), part)
+
+
 def day_key(day: date, unit: str, officer: str) -> str:
-    return f"DAY#{day.isoformat()}#{unit}#{officer}"
+    return f"DAY#{day.isoformat()}#{key_part(unit)}#{key_part(officer)}"
 
 
 def status_key(status: str, unit: str) -> str:
-    return f"STATUS#{unit}#{status}"
+    return f"STATUS#{key_part(unit)}#{key_part(status)}"
+
+
+def parse_status_key(key: str) -> tuple[str, str]:
+    """(unit, status) of a ``STATUS#…`` key."""
+    unit, status = key.split("#", 1)[1].rsplit("#", 1)  # a status never holds "#"
+    return _unescape(unit), _unescape(status)
+
+
+def parse_day_key(key: str) -> tuple[date, str, str]:
+    """(day, unit, officer) of a ``DAY#…`` key."""
+    _, day, unit, officer = key.split("#", 3)  # (keys written before escaping: no error)
+    return date.fromisoformat(day), _unescape(unit), _unescape(officer)
 
 
 def delta(before: Snapshot | None, after: Snapshot) -> dict[str, dict[str, float]]:

@@ -30,6 +30,8 @@ class User:
 
 Request = Applicant | Group | User
 
+# The templates' audience of what is sent to the dossier's applicant.
+APPLICANT_AUDIENCE = "citizen"
 DESK_GROUP = "desk_officer"
 LEADER_GROUP = "leader"
 
@@ -40,7 +42,7 @@ APPLICANT_SHIPMENT_PURPOSES = frozenset({"result"})
 
 def requests_for(event_type: str, audience: str, data: Any) -> list[Request]:
     """Who of ``audience`` (a template's audience) hears about this event."""
-    if audience == "citizen":
+    if audience == APPLICANT_AUDIENCE:
         purpose = getattr(data, "purpose", None)
         if event_type.startswith("shipment.") and purpose not in APPLICANT_SHIPMENT_PURPOSES:
             return []
