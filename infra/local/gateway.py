@@ -103,6 +103,8 @@ class Gateway(ThreadingHTTPServer):
         """``invoke_secret``: mount ``/_local/functions`` for callers that send it in
         ``X-Motcua-Local-Secret``; ``connect_sources``: where the portal may connect besides
         itself (Cognito's endpoint, the storage of presigned uploads)."""
+        if invoke_secret is not None and len(invoke_secret) < 16:
+            raise ValueError("the secret of /_local/functions must be long and random")
         self.apps = apis
         self.invoke_secret = invoke_secret
         self.apis = {prefix: MountedApi(app) for prefix, app in apis.items()}

@@ -269,3 +269,9 @@ def test_a_request_from_a_web_page_is_refused_even_with_the_secret(
     assert answer.status == 403, answer
     assert answer.json()["error"]["code"] == "browser_request_refused"
     assert len(local.app.calls) == before  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("secret", ["", "short"])
+def test_an_empty_or_short_secret_does_not_open_the_functions(secret: str) -> None:
+    with pytest.raises(ValueError, match="long and random"):
+        Gateway(("127.0.0.1", 0), {}, ROOT / "web", {}, invoke_secret=secret)
