@@ -291,7 +291,6 @@ class Api:
                 return with_security_headers(view(**path_params))
 
             self.app.route(path, methods=list(methods), content_types=_CONTENT_TYPES)(secured_view)
-
             for method in methods:
                 self.operations.append(
                     Operation(
