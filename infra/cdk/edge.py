@@ -3,10 +3,11 @@ the portal's bucket behind CloudFront."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
@@ -19,6 +20,8 @@ from constructs import Construct
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import suppress
 from infra.cdk.services import ServiceApp
+from motcua_shared import headers as security
+from motcua_shared.errors import NoSuchRoute
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 
@@ -64,6 +67,13 @@ class ApiDomain(Construct):
                 ),
             )
             self.mappings[app.service] = mapping
+            # A method or path no route takes: API Gateway's 403 "Missing Authentication Token",
+            # with our error beside its message (the local gateway answers the same). In the
+            # API's definition, so that SAM's deployment of the API carries it (a separate
+            # AWS::ApiGateway::GatewayResponse takes effect only after a later redeployment).
+            app.rest_api.add_property_override(
+                "DefinitionBody.x-amazon-apigateway-gateway-responses", GATEWAY_RESPONSES
+            )
 
         # API Gateway writes access and execution logs through one role per account and region.
         logging_role = iam.Role(
@@ -91,6 +101,21 @@ class ApiDomain(Construct):
         CfnOutput(self, "ApiDomainTarget", value=self.domain.domain_name_alias_domain_name)
 
 
+GATEWAY_RESPONSES = {
+    "MISSING_AUTHENTICATION_TOKEN": {
+        "statusCode": str(NoSuchRoute.status),
+        # static header values are quoted with ' (so no CSP: its own quotes cannot be written)
+        "responseParameters": {
+            f"gatewayresponse.header.{name}": f"'{value}'"
+            for name, value in security.common_headers().items()
+        },
+        "responseTemplates": {
+            "application/json": json.dumps(NoSuchRoute().to_gateway_dict(), ensure_ascii=False)
+        },
+    }
+}
+
+
 # A page of the portal (/ho-so/…, /tra-cuu) has no file extension: CloudFront gives it index.html
 # and the app routes it in the browser (the local gateway does the same, infra/local/gateway.py).
 # Error responses cannot do this here: they would turn the APIs' 403s into pages too.
@@ -104,6 +129,47 @@ function handler(event) {
   return request;
 }
 """
+
+
+def aws_connect_sources(stage: StageConfig) -> list[str]:
+    """Where the portal connects besides itself: Cognito's API (sign-in, auth.js) and S3's
+    regional endpoints, path-style and virtual-hosted (presigned uploads)."""
+    region = stage.region
+    return [
+        f"https://cognito-idp.{region}.amazonaws.com",
+        f"https://s3.{region}.amazonaws.com",
+        f"https://*.s3.{region}.amazonaws.com",
+    ]
+
+
+def security_headers(
+    scope: Construct, id: str, policy: str, *, override: bool = True
+) -> cloudfront.ResponseHeadersPolicy:
+    """CloudFront adds the security headers of motcua_shared.headers (OWASP Secure Headers
+    Project): CSP ``policy``, nosniff, frame options, referrer policy, HSTS. ``override=False``
+    keeps what the origin sent (the APIs set their own, a page's CSP among them)."""
+    return cloudfront.ResponseHeadersPolicy(
+        scope,
+        id,
+        comment=f"motcua security headers ({id})",
+        security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+            content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                content_security_policy=policy, override=override
+            ),
+            content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=override),
+            frame_options=cloudfront.ResponseHeadersFrameOptions(
+                frame_option=cloudfront.HeadersFrameOption.DENY, override=override
+            ),
+            referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                referrer_policy=cloudfront.HeadersReferrerPolicy.NO_REFERRER, override=override
+            ),
+            strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                access_control_max_age=Duration.seconds(security.HSTS_MAX_AGE_S),
+                include_subdomains=True,
+                override=True,
+            ),
+        ),
+    )
 
 
 class WebApp(Construct):
@@ -152,12 +218,16 @@ class WebApp(Construct):
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
             # every header but Host (API Gateway answers its own domain), the Authorization too
             origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=security_headers(
+                self, "api-headers", security.API_POLICY, override=False
+            ),
         )
+        files = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
         self.distribution = cloudfront.Distribution(
             self,
             "cdn",
             default_behavior=cloudfront.BehaviorOptions(
-                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                origin=files,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 function_associations=[
@@ -165,8 +235,22 @@ class WebApp(Construct):
                         function=pages, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
                     )
                 ],
+                response_headers_policy=security_headers(
+                    self, "portal-headers", security.portal_policy(aws_connect_sources(stage))
+                ),
             ),
-            additional_behaviors={f"/{service}/*": to_api for service in services},
+            additional_behaviors={
+                **{f"/{service}/*": to_api for service in services},
+                # the page that shows a printable slip: sandboxed (motcua_shared.headers)
+                security.PRINTOUT_PATH: cloudfront.BehaviorOptions(
+                    origin=files,
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                    response_headers_policy=security_headers(
+                        self, "printout-headers", security.PRINTOUT_POLICY
+                    ),
+                ),
+            },
             default_root_object="index.html",
             domain_names=[stage.web_domain],
             certificate=certificate,

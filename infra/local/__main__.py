@@ -216,7 +216,7 @@ def serve(
     state_dir: Path,
     stopping: threading.Event,
 ) -> int:
-    from infra.local.gateway import Gateway
+    from infra.local.gateway import LOCAL_SECRET_HEADER, Gateway
     from infra.local.pump import EventPump, QueuePoller, SchedulePoller, StreamPoller
 
     # Scheduled functions run this often locally (their AWS rate is in each app).
@@ -269,7 +269,16 @@ def serve(
         "user_pool_client_id": stack.user_pool_client_id,
         "cognito_endpoint": endpoint,
     }
-    gateway = Gateway((host, gateway_port), apps, ROOT / "web", web_config, invoke_functions=True)
+    # /_local/functions answers only callers that read this run's secret from stack.json.
+    invoke_secret = secrets.token_urlsafe(32)
+    gateway = Gateway(
+        (host, gateway_port),
+        apps,
+        ROOT / "web",
+        web_config,
+        invoke_secret=invoke_secret,
+        connect_sources=(endpoint, os.environ["AWS_ENDPOINT_URL_S3"]),
+    )
     threading.Thread(target=gateway.serve_forever, name="gateway", daemon=True).start()
     pump.start()
 
@@ -298,6 +307,10 @@ def serve(
         },
         "notify": {"receipt_secrets": json.loads(os.environ["NOTIFY_RECEIPT_SECRETS"])},
         "apis": {service: f"{gateway_url}/{service}" for service in SERVICES},
+        "local_functions": {
+            "url": f"{gateway_url}/_local/functions",
+            "headers": {LOCAL_SECRET_HEADER: invoke_secret},
+        },
         "demo_users": [
             {"username": u.username, "password": DEMO_PASSWORD, "group": u.group}
             for u in DEMO_USERS
@@ -305,6 +318,8 @@ def serve(
     }
     state_file = state_dir / "stack.json"
     tmp = state_file.with_suffix(".tmp")
+    tmp.touch(mode=0o600)  # secrets: for the developer's account only
+    tmp.chmod(0o600)
     tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
     tmp.replace(state_file)
     print(

@@ -38,6 +38,8 @@ class Location:
     tables: dict[str, str] = field(default_factory=dict)  # logical name -> table name
     stream_failure_urls: dict[str, str] = field(default_factory=dict)  # service -> queue URL
     gateway_url: str | None = None  # the local stack's gateway (functions invoked through it)
+    # what the gateway's /_local/functions asks of a caller: the run's secret, in a header
+    function_headers: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, str] = field(default_factory=dict)
     wait_s: int = 0  # SQS long polling while listing (AWS answers empty short polls at times)
 
@@ -54,6 +56,7 @@ class Location:
             tables=dict(state["tables"]),
             stream_failure_urls=dict(state.get("stream_failures", {})),
             gateway_url=state.get("gateway_url"),
+            function_headers=dict(state.get("local_functions", {}).get("headers", {})),
             credentials={"aws_access_key_id": "local", "aws_secret_access_key": "local"},
         )
 

@@ -256,7 +256,10 @@ def _invoker(location: Location, service: str) -> Invoke:
 
         def local(event: dict[str, Any]) -> dict[str, Any]:
             request = urllib.request.Request(  # noqa: S310 - the local stack's own gateway
-                url, data=json.dumps(event).encode(), method="POST"
+                url,
+                data=json.dumps(event).encode(),
+                method="POST",
+                headers={"Content-Type": "application/json", **location.function_headers},
             )
             with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
                 result: dict[str, Any] = json.loads(answer.read() or b"{}")

@@ -26,6 +26,7 @@ from motcua_shared.auth import Principal
 from motcua_shared.errors import NotFound, ValidationFailed
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.outbox import publish_stream_batch
+from motcua_shared.parsing import parse_whole_number, whole_number
 
 if TYPE_CHECKING:
     from chalicelib.intake.schemas import (
@@ -598,9 +599,10 @@ def _date(raw: str | None, field: str) -> date | None:
 
 
 def _year(raw: str) -> int:
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    year = parse_whole_number(raw, minimum=2000, maximum=2100)
+    if year is None:
         raise NotFound("No calendar for this year.", "Không có lịch làm việc cho năm này.")
-    return int(raw)
+    return year
 
 
 @app.on_dynamodb_record(stream_arn=settings.dossiers_stream_arn, batch_size=100)
@@ -621,10 +623,4 @@ def count_statistics(record: Any) -> None:
 def _limit(raw: str | None) -> int:
     if raw is None:
         return settings.page_size
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise ValidationFailed(
-            "limit must be a whole number from 1 to 100.",
-            "limit phải là số nguyên từ 1 đến 100.",
-            field="limit",
-        )
-    return int(raw)
+    return whole_number(raw, "limit", minimum=1, maximum=100)

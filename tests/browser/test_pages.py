@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import RunningStack
+from tests.reliability.conftest import act, submitted_dossier
+
 PAGES = [
     ("citizen1", "/tai-khoan", "Tài khoản"),
     ("citizen1", "/ho-so", "Hồ sơ của tôi"),
@@ -80,3 +83,62 @@ def test_the_catalogue_edited_by_the_administrator_is_what_citizens_read(portal:
     public = portal()
     public.go("/thu-tuc/MYPHAM-03")
     expect(public.page.locator("main h1")).to_have_text(new_name)
+
+
+# What a document shown from the portal can reach of the portal's session: in the sandboxed
+# printout page, its origin is opaque, storage and the opener's document are out of reach.
+REACH = """() => {
+  const tried = (f) => { try { f(); return "readable"; } catch (e) { return e.name; } };
+  return {
+    origin: self.origin,
+    session: tried(() => sessionStorage.length),
+    local: tried(() => localStorage.length),
+    opener: tried(() => window.opener.document.title),
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "link"),
+    [
+        ("citizen1", "/ho-so/{id}", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+        ("desk1", "/can-bo/ho-so/{id}", "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)"),
+    ],
+)
+def test_a_printable_slip_opens_where_it_cannot_read_the_session(
+    portal: Any, web_stack: RunningStack, user: str, path: str, link: str
+) -> None:
+    """MDN, CSP "sandbox" (no allow-same-origin) and HTML's opaque origins: the slip, opened in
+    a tab of its own (/ban-in.html), shows and prints, but cannot read the portal's
+    sessionStorage (the tokens) nor reach into the portal's window — as a same-origin blob: page
+    could. No CSP violation on the way (the console is watched)."""
+    dossier = accepted_dossier(web_stack)
+    tab = portal(user)
+    watch = portal.watch
+    tab.page.context.on(
+        "page", lambda opened: opened.on("console", watch.on_console)
+    )  # the printout tab's console too
+    tab.go(path.format(id=dossier["id"]))
+    control = tab.page.get_by_role("button" if user == "desk1" else "link", name=link)
+    with tab.page.context.expect_page() as opened:
+        control.click()
+    printout = opened.value
+    printout.on("pageerror", watch.on_page_error)
+    expect(printout.locator(".code-box .code")).to_have_text(dossier["code"])
+    assert printout.url.endswith("/ban-in.html")
+    reach = printout.evaluate(REACH)
+    assert reach == {
+        "origin": "null",
+        "session": "SecurityError",
+        "local": "SecurityError",
+        "opener": "SecurityError",
+    }
+    printout.close()
+
+
+def accepted_dossier(stack: RunningStack) -> dict[str, Any]:
+    """A dossier of citizen1's, submitted with its documents and accepted by the desk."""
+    dossier = submitted_dossier(stack)
+    accepted = act(stack, "desk1", dossier["id"], "accept")
+    assert accepted["code"]
+    return dict(accepted)

@@ -71,6 +71,17 @@ class RunningStack:
         headers = {"Authorization": f"Bearer {self.token(user)}"} if user else {}
         return requests.request(method, self.url + path, json=body, headers=headers, timeout=30)
 
+    def invoke(self, service: str, function: str, event: Any) -> requests.Response:
+        """``aws lambda invoke`` on the local stack: the gateway's /_local/functions, with the
+        run's secret from stack.json."""
+        functions = self.state["local_functions"]
+        return requests.post(
+            f"{functions['url']}/{service}/{function}",
+            json=event,
+            headers=functions["headers"],
+            timeout=30,
+        )
+
 
 def start_stack(state_dir: Path) -> RunningStack:
     gateway_port, moto_port = free_port(), free_port()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from infra.local.pump import scheduled_event
 from infra.ops.__main__ import main as ops
 from infra.ops.streams import failure_message
 from tests.e2e.conftest import RunningStack, port_is_free, start_stack, stop_stack
@@ -214,6 +216,35 @@ def test_unknown_path_and_bad_token_over_http(stack: RunningStack) -> None:
     assert response.json()["error"]["code"] == "unauthenticated"
     response = requests.post(stack.url + "/intake/dossiers", data="{oops", timeout=10)
     assert response.status_code == 401  # authentication comes before the body is read
+
+
+def test_functions_are_invoked_only_with_the_runs_secret_and_never_from_a_page(
+    stack: RunningStack,
+) -> None:
+    """Local stack only (`aws lambda invoke`'s stand-in): the hostile client forged
+    payment.succeeded through /_local/functions from a web page. The run's secret is in
+    stack.json, readable by the developer's account only; Origin / Sec-Fetch-* mean a browser
+    (OWASP CSRF Prevention Cheat Sheet: verify origin with standard headers, Fetch Metadata)."""
+    functions = stack.state["local_functions"]
+    url = f"{functions['url']}/payment/reconcile_payments"
+    # EventBridge's event for a moment long past: nothing is pending before it, nothing changes
+    event = scheduled_event("reconcile", at=datetime(2001, 1, 1, tzinfo=UTC))
+    assert requests.post(url, json=event, timeout=10).status_code == 401
+    from_a_page = requests.post(
+        url,
+        data=json.dumps(event),
+        headers={
+            **functions["headers"],
+            "Origin": "http://evil.example",
+            "Content-Type": "text/plain",
+        },
+        timeout=10,
+    )
+    assert from_a_page.status_code == 403
+    assert from_a_page.json()["error"]["code"] == "browser_request_refused"
+    invoked = stack.invoke("payment", "reconcile_payments", event)
+    assert invoked.status_code == 200, invoked.text
+    assert invoked.json()["succeeded"] == 0
 
 
 def test_ctrl_c_stops_everything_and_frees_the_ports(tmp_path: Any) -> None:

@@ -197,10 +197,8 @@ def test_late_dossier_gets_overdue_and_an_extension(stack: RunningStack) -> None
     journey = Journey(stack, "TTBYT-03").processing()  # "on receipt": due by today's closing
     step_due = datetime.fromisoformat(journey.dossier["step_due_at"])
     # EventBridge's scheduled event for a moment after the deadline (what `aws lambda invoke` does).
-    invoked = requests.post(
-        f"{stack.url}/_local/functions/intake/watch_deadlines",
-        json=scheduled_event("watch", at=step_due + timedelta(hours=1)),
-        timeout=30,
+    invoked = stack.invoke(
+        "intake", "watch_deadlines", scheduled_event("watch", at=step_due + timedelta(hours=1))
     )
     assert invoked.status_code == 200, invoked.text
     assert invoked.json()["announced"] >= 1

@@ -3,9 +3,13 @@ are not what they claim, Unicode edge cases in Vietnamese names, and script in f
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -88,6 +92,152 @@ def test_malformed_json_is_400_malformed_json(
     response = raw(stack, method, path, user, data)
     assert response.status_code == 400, response.text
     assert error_of(response)["code"] == "malformed_json"
+
+
+# 5,000 digits: over Python's int-from-string limit (sys.get_int_max_str_digits(), 4300), so
+# json.loads raises ValueError (not JSONDecodeError); then beyond I-JSON's exact range (RFC 7493
+# §2.2), NaN (not JSON: RFC 8259 §6), and a double's overflow.
+HUGE = "1" * 5_000
+NUMBERS = {
+    "5000-digits": HUGE.encode(),
+    "negative-5000-digits": ("-" + HUGE).encode(),
+    "beyond-2**53": b"90071992547409930",
+    "nan": b"NaN",
+    "1e400": b"1e400",
+}
+PUBLIC_JSON_WRITES = [(None, "POST", "/delivery/postal/callback")]  # signed inside the body
+
+
+@pytest.mark.parametrize(("user", "method", "path"), WRITES + PUBLIC_JSON_WRITES)
+@pytest.mark.parametrize("number", NUMBERS.values(), ids=NUMBERS.keys())
+@pytest.mark.parametrize("where", ["top", "field", "nested"])
+def test_a_number_json_cannot_hold_is_400_malformed_json(
+    stack: RunningStack, user: str | None, method: str, path: str, number: bytes, where: str
+) -> None:
+    """Every JSON route, the public post-office callback too (its body is parsed before its
+    signature can be checked): a 400 "malformed_json" in both languages, never a 500."""
+    data = {
+        "top": number,
+        "field": b'{"dossier_id": ' + number + b', "Data": "{}", "SignData": "00"}',
+        "nested": b'{"applicant": {"full_name": "A", "kind": [' + number + b"]}}",
+    }[where]
+    response = raw(stack, method, path, user, data)
+    assert response.status_code == 400, response.text[:500]
+    assert error_of(response)["code"] == "malformed_json"
+
+
+def test_deep_nesting_on_the_public_callback_is_400(stack: RunningStack) -> None:
+    response = raw(stack, "POST", "/delivery/postal/callback", None, b"[" * 50_000)
+    assert response.status_code == 400, response.text[:500]
+    assert error_of(response)["code"] == "malformed_json"
+
+
+def signed_postal(stack: RunningStack, data: str, secret: str | None = None) -> dict[str, str]:
+    """A callback as the post office sends it (domain.md §6): SignData = hex HMAC-SHA256 of the
+    Data string with the shared secret (stack.json)."""
+    key = (secret or stack.state["postal"]["callback_secret"]).encode()
+    signature = hmac.new(key, data.encode(), hashlib.sha256).hexdigest()
+    return {"Data": data, "SendDate": "03/12/2026 10:00:00", "SignData": signature}
+
+
+BAD_DATA = {
+    "5000-digit-status": '{"ItemCode": "EB1", "OrderStatusId": ' + HUGE + "}",
+    "superscript-status": '{"ItemCode": "EB1", "OrderStatusId": "²"}',
+    "deep-nesting": "[" * 5_000,  # within Data's 10,000 characters, deeper than the parser goes
+    "not-json": "{'ItemCode': 1}",
+}
+
+
+@pytest.mark.parametrize("data", BAD_DATA.values(), ids=BAD_DATA.keys())
+def test_the_post_office_callback_checks_the_signature_before_reading_data(
+    stack: RunningStack, data: str
+) -> None:
+    """The signature is verified over the raw Data string before any of it is parsed: forged,
+    it is 401 bad_signature whatever Data holds; genuinely signed but unreadable, 400
+    malformed_callback — never a 500."""
+    forged = stack.call(
+        "POST", "/delivery/postal/callback", None, signed_postal(stack, data, "not the secret")
+    )
+    assert forged.status_code == 401, forged.text[:500]
+    assert error_of(forged)["code"] == "bad_signature"
+    signed = stack.call("POST", "/delivery/postal/callback", None, signed_postal(stack, data))
+    assert signed.status_code == 400, signed.text[:500]
+    assert error_of(signed)["code"] == "malformed_callback"
+
+
+@pytest.mark.parametrize("data", [HUGE.encode(), b'{"MessageId": ' + HUGE.encode() + b"}"])
+def test_a_signed_receipt_with_a_huge_number_is_400_not_500(
+    stack: RunningStack, data: bytes
+) -> None:
+    """Notify's delivery receipts are signed over the raw body (X-Motcua-Signature), then read."""
+    secret = stack.state["notify"]["receipt_secrets"]["ses"].encode()
+    signature = "sha256=" + hmac.new(secret, data, hashlib.sha256).hexdigest()
+    response = requests.post(
+        stack.url + "/notify/receipts/ses",
+        data=data,
+        headers={"Content-Type": "application/json", "X-Motcua-Signature": signature},
+        timeout=30,
+    )
+    assert response.status_code == 400, response.text[:500]
+    assert error_of(response)["code"] == "malformed_receipt"
+
+
+# --- numbers in paths and queries ----------------------------------------------------------------
+
+# Characters Python's str.isdigit() or int() take that are no ASCII number (RFC 3986 §2.3).
+NOT_NUMBERS = {
+    "superscript-two": "²",
+    "arabic-indic-three": "٣",
+    "fullwidth-five": "５",
+    "exponent": "1e3",
+    "plus": "+5",
+    "5000-digits": HUGE,
+}
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS.values(), ids=NOT_NUMBERS.keys())
+def test_a_year_that_is_no_number_is_404_not_500(stack: RunningStack, value: str) -> None:
+    response = stack.call("GET", "/intake/calendar/" + quote(value))
+    assert response.status_code == 404, response.text[:500]
+    assert error_of(response)["code"] == "not_found"
+    response = stack.call("PUT", "/intake/calendar/" + quote(value), "admin1", {})
+    assert response.status_code in (400, 404), response.text[:500]
+    error_of(response)
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS.values(), ids=NOT_NUMBERS.keys())
+@pytest.mark.parametrize(
+    ("user", "path"),
+    [
+        ("citizen1", "/intake/dossiers"),
+        ("desk1", "/intake/desk/queue"),
+        ("officer1", "/intake/worklist"),
+        ("leader1", "/intake/overdue"),
+    ],
+)
+def test_a_limit_that_is_no_number_is_400_naming_it(
+    stack: RunningStack, user: str, path: str, value: str
+) -> None:
+    response = stack.call("GET", f"{path}?limit={quote(value)}", user)
+    assert response.status_code == 400, response.text[:500]
+    error = error_of(response)
+    assert (error["code"], error["field"]) == ("validation_error", "limit")
+    assert error["message_vi"] == "limit phải là số nguyên từ 1 đến 100."
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        base64.urlsafe_b64encode(b"[" * 3_000).decode(),
+        base64.urlsafe_b64encode(HUGE[:4_400].encode()).decode(),
+        "²",
+    ],
+    ids=["deep-nesting", "huge-number", "not-base64"],
+)
+def test_a_cursor_that_is_no_cursor_is_400(stack: RunningStack, cursor: str) -> None:
+    response = stack.call("GET", f"/intake/dossiers?cursor={quote(cursor)}", "citizen1")
+    assert response.status_code == 400, response.text[:500]
+    assert error_of(response)["field"] == "cursor"
 
 
 @pytest.mark.parametrize("data", [b"[]", b'"text"', b"null", b"42", b'{"applicant": []}'])

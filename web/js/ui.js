@@ -7,6 +7,7 @@ export function h(tag, attrs = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
     else if (key === "class") el.className = value;
+    else if (key === "style") el.style.cssText = value; // the CSSOM: CSP (style-src 'self') allows it, a style attribute it does not
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (value === true) el.setAttribute(key, "");
     else el.setAttribute(key, String(value));

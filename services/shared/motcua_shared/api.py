@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,11 +29,12 @@ from motcua_shared.auth import Principal, TokenVerifier
 from motcua_shared.errors import (
     ApiError,
     InternalError,
-    MalformedJson,
     Unauthenticated,
     ValidationFailed,
 )
+from motcua_shared.headers import answer_headers
 from motcua_shared.logs import get_logger
+from motcua_shared.parsing import parse_json
 from motcua_shared.settings import BaseSettings
 
 if TYPE_CHECKING:
@@ -196,6 +196,19 @@ def error_response(error: ApiError) -> Response:
     return json_response(error.to_dict(), error.status)
 
 
+def with_security_headers(response: Response) -> Response:
+    """``response`` with the security headers of its content type (motcua_shared.headers); a
+    header the handler set itself is kept."""
+    headers = dict(response.headers or {})
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    present = {name.lower() for name in headers}
+    for name, value in answer_headers(str(content_type) if content_type else None).items():
+        if name.lower() not in present:
+            headers[name] = value
+    response.headers = headers
+    return response
+
+
 class Api:
     """Declares routes on a Chalice app and documents them."""
 
@@ -207,10 +220,14 @@ class Api:
         settings: Callable[[], BaseSettings],
         schemas: str | None = None,
         version: str = "1.0.0",
+        base_path: str | None = None,
     ) -> None:
         self.app = app
         self.title = title
         self.version = version
+        # Where the API is mounted (the custom domain's base path mapping, the local gateway's
+        # prefix): the service's name, "/intake" for the app "motcua-intake".
+        self.base_path = base_path or "/" + app.app_name.removeprefix("motcua-")
         self.schemas = schemas  # the module of the body and answer models: "chalicelib.x.schemas"
         self._settings = settings
         self._verifier: TokenVerifier | None = None
@@ -269,7 +286,11 @@ class Api:
                     return result
                 return json_response(result, status)
 
-            self.app.route(path, methods=list(methods), content_types=_CONTENT_TYPES)(view)
+            @functools.wraps(handler)
+            def secured_view(**path_params: str) -> Response:
+                return with_security_headers(view(**path_params))
+
+            self.app.route(path, methods=list(methods), content_types=_CONTENT_TYPES)(secured_view)
             for method in methods:
                 self.operations.append(
                     Operation(
@@ -287,7 +308,7 @@ class Api:
                         response_name=response,
                     )
                 )
-            return view
+            return secured_view
 
         return decorator
 
@@ -336,21 +357,9 @@ def _raw_bytes(raw: str | bytes | None) -> bytes:
     return raw.encode() if isinstance(raw, str) else bytes(raw)
 
 
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
 def _json_body(raw: str | bytes | None) -> Any:
     if not raw:
         return {}
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge()
-    try:
-        parsed = json.loads(raw)
-        if _SURROGATE_ESCAPE.search(raw if isinstance(raw, bytes) else raw.encode()):
-            # "\ud800" alone is JSON but no text: it could not be encoded, signed or stored.
-            json.dumps(parsed, ensure_ascii=False).encode()
-        return parsed
-    except (UnicodeDecodeError, UnicodeEncodeError, json.JSONDecodeError) as exc:
-        raise MalformedJson(f"The request body is not valid JSON: {exc}.") from exc
-    except RecursionError:  # "[[[[…" nested deeper than the parser goes (no body of ours does)
-        raise MalformedJson("The request body nests too deeply.") from None
+    return parse_json(raw)

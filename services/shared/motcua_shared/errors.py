@@ -81,6 +81,23 @@ class Conflict(ApiError):
     message_vi = "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại."
 
 
+class NoSuchRoute(ApiError):
+    """A method and path no route of the API takes. API Gateway answers it 403 with
+    ``{"message": "Missing Authentication Token"}`` (its MISSING_AUTHENTICATION_TOKEN gateway
+    response: "including the cases when the client attempts to invoke an unsupported API method
+    or resource"); our gateway responses add this error beside that message."""
+
+    status = 403
+    code = "no_such_route"
+    message = "No operation of this API takes this method on this path."
+    message_vi = "Không có chức năng nào ứng với phương thức và đường dẫn này."
+    gateway_message = "Missing Authentication Token"
+
+    def to_gateway_dict(self) -> dict[str, Any]:
+        """API Gateway's own body, with our error beside it."""
+        return {"message": self.gateway_message, **self.to_dict()}
+
+
 class InternalError(ApiError):
     status = 500
     code = "internal_error"

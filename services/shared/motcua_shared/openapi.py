@@ -86,6 +86,10 @@ def build_document(api: Api) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": api.title, "version": api.version},
+        # Relative to the document's own URL (OpenAPI 3.1 §4.8.5): the paths below are under the
+        # API's base path wherever the document is read (locally, behind CloudFront, on the API
+        # domain), so a client that knows only this document's URL calls the right ones.
+        "servers": [{"url": api.base_path, "description": f"the {api.title} API"}],
         "paths": paths,
         "components": {
             "schemas": schemas,

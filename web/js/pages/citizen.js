@@ -3,6 +3,7 @@
 // with the notification channels.
 import { get, post, put } from "../api.js";
 import { session } from "../auth.js";
+import { openPrintout } from "../printing.js";
 import {
   ACTIONS, DELIVERY, STATUS, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
   showError, statusBadge, table, toast,
@@ -251,20 +252,17 @@ function ratingSection(d, reload) {
   return section("danh-gia", "Đánh giá mức độ hài lòng", form);
 }
 
-/** Fetch a slip with the token and show it in a new tab (a Blob URL: the API needs the header). */
+/** Fetch a slip with the token and show it in a sandboxed tab of its own (printing.js). */
 async function openSlip(d, kind, box) {
-  const tab = window.open("", "_blank");
   try {
-    const token = await session.idToken();
-    const response = await fetch(api(d, `/documents/${kind}`), { headers: { Authorization: `Bearer ${token}` } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const url = URL.createObjectURL(new Blob([await response.text()], { type: "text/html;charset=utf-8" }));
-    if (tab) tab.location.href = url;
-    else window.open(url, "_blank");
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  } catch {
-    if (tab) tab.close();
-    showError(box, { messageVi: "Chưa mở được văn bản. Vui lòng thử lại." });
+    await openPrintout(async () => {
+      const token = await session.idToken();
+      const response = await fetch(api(d, `/documents/${kind}`), { headers: { Authorization: `Bearer ${token}` } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.text();
+    });
+  } catch (error) {
+    showError(box, { messageVi: error.messageVi || "Chưa mở được văn bản. Vui lòng thử lại." });
   }
 }
 

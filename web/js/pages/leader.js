@@ -14,7 +14,9 @@ let chartCounter = 0;
 function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined) el.setAttribute(key, String(value));
+    if (value === null || value === undefined) continue;
+    if (key === "style") el.style.cssText = value; // the CSSOM, as in ui.h (CSP style-src 'self')
+    else el.setAttribute(key, String(value));
   }
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;

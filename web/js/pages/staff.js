@@ -2,6 +2,7 @@
 // dossier page on which the desk, processing officers and leaders act.
 import { ApiError, get, post, upload } from "../api.js";
 import { session } from "../auth.js";
+import { openPrintout } from "../printing.js";
 import {
   DELIVERY, STATUS, TIMELINESS, busy, facts, field, formatDateTime, formatMoney,
   h, link, page, showError, statusBadge, table, toast,
@@ -205,19 +206,6 @@ export async function authorizedFetch(path) {
   return response;
 }
 
-/** A window opened now (while the click still counts as the user's), pointed at a URL later. */
-async function inNewWindow(getUrl) {
-  const win = window.open("", "_blank");
-  try {
-    const url = await getUrl();
-    if (win) win.location.href = url;
-    else h("a", { href: url, target: "_blank", rel: "noopener" }).click();
-  } catch (error) {
-    if (win) win.close();
-    throw error;
-  }
-}
-
 /** Fetch a presigned download link (the API answers {download_url}) and follow it: the storage
  * answers with Content-Disposition: attachment, so the file is saved and the page stays. */
 export async function followDownload(path) {
@@ -228,15 +216,9 @@ export async function followDownload(path) {
   a.remove();
 }
 
-/** Open a printable slip (HTML that needs the token) in a new window through a Blob URL. */
+/** Open a printable slip (HTML that needs the token) in a sandboxed tab of its own (printing.js). */
 export function openPrintable(path) {
-  return inNewWindow(async () => {
-    const response = await authorizedFetch(path);
-    const html = await response.text();
-    const url = URL.createObjectURL(new Blob([html], { type: "text/html;charset=utf-8" }));
-    setTimeout(() => URL.revokeObjectURL(url), 5 * 60 * 1000);
-    return url;
-  });
+  return openPrintout(async () => (await authorizedFetch(path)).text());
 }
 
 /** Save a file that needs the token (CSV, Excel) through a Blob link. */

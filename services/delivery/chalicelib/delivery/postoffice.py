@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from chalicelib.delivery.domain.model import Shipment
+from motcua_shared.errors import MalformedJson
+from motcua_shared.parsing import parse_json, parse_whole_number
 from motcua_shared.timeutil import VN_TZ
+
+MAX_STATUS_ID = 999  # the post office's status ids have three digits (10 … 170)
 
 
 class TransientBookingError(Exception):
@@ -110,15 +113,20 @@ class PostOffice:
             self.callback_secret.encode(), body["Data"].encode(), hashlib.sha256
         ).hexdigest()
         # As bytes: compare_digest refuses str with non-ASCII characters (a forgery may have).
+        # Verified over the Data string as sent, before a byte of it is parsed.
         if not hmac.compare_digest(given.lower().encode(), expected.encode()):
             raise BadSignature()
         try:
-            data = json.loads(body["Data"])
-            status_id = int(data["OrderStatusId"])
+            data = parse_json(body["Data"])
+            status_id = parse_whole_number(
+                str(data["OrderStatusId"]), minimum=0, maximum=MAX_STATUS_ID
+            )
             item_code = str(data["ItemCode"])
             reported_at = str(data.get("LastUpdateTime", ""))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (MalformedJson, KeyError, TypeError) as exc:
             raise InvalidCallback(f"Data is not valid: {exc}") from exc
+        if status_id is None:
+            raise InvalidCallback("OrderStatusId is not a status number")
         return StatusReport(
             item_code=item_code,
             order_code=str(data.get("OrderCode", "")),

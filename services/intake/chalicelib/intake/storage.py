@@ -457,7 +457,7 @@ def _decode_cursor(cursor: str | None, key_names: set[str]) -> dict[str, Any] | 
         return None
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
+    except (ValueError, RecursionError):  # not base64 or JSON, a huge number, "[[[[…"
         value = None
     # A key of this index: exactly its attribute names, each {"S": string}.
     if (

@@ -3,7 +3,6 @@ temporary failures, apply delivery receipts, answer preferences and the list of 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -44,8 +43,9 @@ from chalicelib.notify.storage import (
 )
 from motcua_shared import links, timeutil
 from motcua_shared.auth import OFFICERS, Principal
-from motcua_shared.errors import Conflict, require_dossier_id
+from motcua_shared.errors import Conflict, MalformedJson, require_dossier_id
 from motcua_shared.logs import get_logger
+from motcua_shared.parsing import parse_json
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -248,8 +248,8 @@ class NotifyService:
         if not verify(secret, raw_body, signature):
             raise BadReceiptSignature()
         try:
-            receipt = provider.read_receipt(json.loads(raw_body))
-        except (UnicodeDecodeError, json.JSONDecodeError, InvalidReceipt) as exc:
+            receipt = provider.read_receipt(parse_json(raw_body))
+        except (MalformedJson, InvalidReceipt) as exc:
             raise MalformedReceipt(detail=str(exc)) from None
         for _ in range(3):  # a concurrent receipt for the same message: read again
             notification = self.notifications.by_message_id(receipt.message_id)

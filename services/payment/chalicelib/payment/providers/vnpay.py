@@ -20,9 +20,11 @@ from chalicelib.payment.providers.base import (
     Outcome,
     PaymentProvider,
 )
+from motcua_shared.parsing import parse_whole_number
 from motcua_shared.timeutil import VN_TZ, now
 
 VERSION = "2.1.0"
+MAX_AMOUNT_HUNDREDTHS = 10**18  # vnp_Amount is VND × 100; no fee comes near 10^16 VND
 HASH_FIELDS = ("vnp_SecureHash", "vnp_SecureHashType")
 # vnp_ResponseCode → why a payment did not go through (shown to people)
 RESPONSE_REASONS: dict[str, str] = {
@@ -115,9 +117,7 @@ class VnpayProvider(PaymentProvider):
             raise MalformedCallback(str(exc)) from exc
         if params.get("vnp_TmnCode") != self.tmn_code:
             raise InvalidSignature()
-        amount = (
-            int(raw_amount) // 100 if raw_amount.isdigit() and int(raw_amount) % 100 == 0 else None
-        )
+        amount = _vnd(raw_amount)
         paid = response_code == "00" and params.get("vnp_TransactionStatus") == "00"
         return Outcome(
             txn_ref=txn_ref,
@@ -167,7 +167,7 @@ class VnpayProvider(PaymentProvider):
         raw_amount = str(answer.get("vnp_Amount", ""))
         return Outcome(
             txn_ref=payment.txn_ref,
-            amount_vnd=int(raw_amount) // 100 if raw_amount.isdigit() else None,
+            amount_vnd=_vnd(raw_amount),
             state=state,
             response_code=status,
             reason=RESPONSE_REASONS["00"] if state == "succeeded" else "Truy vấn trạng thái",
@@ -175,6 +175,12 @@ class VnpayProvider(PaymentProvider):
             bank_code=answer.get("vnp_BankCode"),
             transaction_no=answer.get("vnp_TransactionNo"),
         )
+
+
+def _vnd(raw_amount: str) -> int | None:
+    """vnp_Amount (VND × 100, ASCII digits) in VND; None if it is not a whole number of VND."""
+    hundredths = parse_whole_number(raw_amount, minimum=0, maximum=MAX_AMOUNT_HUNDREDTHS)
+    return hundredths // 100 if hundredths is not None and hundredths % 100 == 0 else None
 
 
 def _pipe_hash(secret: str, values: object) -> str:
