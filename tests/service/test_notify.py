@@ -42,8 +42,17 @@ LEADER = next(u for u in DEMO_USERS if u.username == "leader1")
 # -- helpers -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def notify(aws: Stack) -> Iterator[Client]:
-    # Other modules' events wait in notify's queue: these tests start from an empty one.
-    boto3.client("sqs").purge_queue(QueueUrl=aws.queue_urls["notify"])
+    # Other modules' events wait in notify's queue: these tests start from an empty one. Drained
+    # rather than purged: SQS allows one PurgeQueue a minute, and this fixture can be set up
+    # again on a worker within that minute (PurgeQueueInProgress).
+    sqs, url = boto3.client("sqs"), aws.queue_urls["notify"]
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
+            ],
+        )
     with Client(load_app("notify").app) as client:
         yield client
 
