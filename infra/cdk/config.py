@@ -26,9 +26,13 @@ class StageConfig:
     log_retention_days: int
     api_rate_limit: float
     api_burst_limit: int
-    # Reserved concurrency per function that protects a downstream (the post office, VNPay,
-    # SES/SNS send rates); None leaves the function in the account's pool.
-    reserved_concurrency: dict[str, int] = field(default_factory=dict)
+    # How many batches each service's queue consumer handles at once: the maximum concurrency
+    # of its SQS event source mapping (2-1000), which protects a downstream (the post office,
+    # VNPay, SES/SNS send rates). Not reserved concurrency: a function held below its mapping's
+    # pollers is throttled, and throttled receives count toward maxReceiveCount, so messages
+    # would reach the DLQ unprocessed (AWS Lambda developer guide, "Configuring scaling
+    # behavior for SQS event source mappings"). Every consumer must be listed.
+    consumer_concurrency: dict[str, int] = field(default_factory=dict)
     # prod keeps its data when the stack is deleted; dev cleans up.
     retain_data: bool = False
     # Attachments of a draft never submitted are deleted after this many days.
@@ -63,7 +67,7 @@ STAGES: dict[str, StageConfig] = {
         log_retention_days=14,
         api_rate_limit=20,
         api_burst_limit=40,
-        reserved_concurrency={"delivery": 2, "notify": 2},
+        consumer_concurrency={"intake": 5, "payment": 2, "delivery": 2, "notify": 2},
     ),
     "prod": StageConfig(
         name="prod",
@@ -77,7 +81,7 @@ STAGES: dict[str, StageConfig] = {
         api_burst_limit=200,
         # Post office and SMS/e-mail providers limit request rates: at most this many
         # concurrent consumers per service.
-        reserved_concurrency={"delivery": 5, "notify": 5, "payment": 5},
+        consumer_concurrency={"intake": 20, "payment": 5, "delivery": 5, "notify": 5},
         retain_data=True,
     ),
 }

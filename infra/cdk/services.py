@@ -154,11 +154,11 @@ class ServiceApp(Construct):
                     resource.add_property_override(
                         f"{path}.FunctionResponseTypes", ["ReportBatchItemFailures"]
                     )
-                    if self.service in stage.reserved_concurrency:
-                        resource.add_property_override(
-                            "ReservedConcurrentExecutions",
-                            stage.reserved_concurrency[self.service],
-                        )
+                    # Throttle at the mapping, never by reserved concurrency (config.py).
+                    resource.add_property_override(
+                        f"{path}.ScalingConfig",
+                        {"MaximumConcurrency": stage.consumer_concurrency[self.service]},
+                    )
                 elif event["Type"] == "DynamoDB":
                     resource.add_property_override(
                         f"{path}.Stream", data.tables[table.logical_name].table_stream_arn
