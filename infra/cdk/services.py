@@ -434,6 +434,7 @@ def function_environment(stage: StageConfig, resources: Resources, data: Data) -
         "NOTIFY_EMAIL_SENDER": resources.messaging.email_sender,
         "NOTIFY_SMS_SENDER_ID": resources.messaging.sms_sender_id,
         "PUBLIC_BASE_URL": f"https://{stage.web_domain}",
+        **stage.partners,
         "POWERTOOLS_LOG_LEVEL": "INFO",
         # pydantic would otherwise scan every installed package for plugins at cold start
         "PYDANTIC_DISABLE_PLUGINS": "__all__",

@@ -239,6 +239,21 @@ def test_secret_placeholders_have_the_shape_their_service_reads(synth: Synth, st
     assert all("SecretStringTemplate" not in g for g in generated.values())
 
 
+def test_functions_know_where_the_outside_parties_are(synth: Synth, stage: str) -> None:
+    """payment cannot sign a payment URL without VNPay's merchant code and addresses, delivery
+    cannot book without the post office's: each function's environment names them (empty when
+    the deploying shell gave none: the route that needs them then answers 503 and logs ALARM).
+    dev uses VNPay's test environment (VNPay PAY integration guide, sandbox configuration)."""
+    for function in _functions(synth, stage).values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        for name in ("VNPAY_TMN_CODE", "VNPAY_PAY_URL", "VNPAY_API_URL", "POSTAL_BASE_URL"):
+            assert isinstance(variables[name], str), name
+        if stage == "dev":
+            assert (
+                variables["VNPAY_PAY_URL"] == "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+            )
+
+
 def test_alarm_log_lines_page_the_operator(synth: Synth, stage: str) -> None:
     """A refused call for want of a secret, or an event given up on, logs a line starting
     with ALARM (motcua_shared.secrets, inbox): each service's log group counts them and an

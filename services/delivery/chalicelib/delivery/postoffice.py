@@ -72,6 +72,8 @@ class PostOffice:
         import requests
 
         try:
+            if not self.base_url:
+                _not_configured("POSTAL_BASE_URL")
             token = _secret(self.access_token)
         except PostOfficeNotReady as exc:
             raise TransientBookingError(str(exc)) from None
@@ -141,6 +143,15 @@ class PostOffice:
             reported_at=reported_at,
             reported=_parse_time(reported_at),
         )
+
+
+def _not_configured(setting: str) -> None:
+    from motcua_shared.logs import get_logger
+
+    get_logger("delivery").error(
+        "ALARM the post office is not configured: nothing is booked", extra={"setting": setting}
+    )
+    raise PostOfficeNotReady(f"{setting} is not configured")
 
 
 def _secret(setting: Secret) -> str:
