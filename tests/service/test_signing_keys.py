@@ -55,7 +55,7 @@ def key_server() -> Iterator[KeyServer]:
     state = KeyServer(keys={"k1": _new_key()})
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             state.hits += 1
             body = b"{}" if state.failing else json.dumps(state.jwks()).encode()
             self.send_response(503 if state.failing else 200)

@@ -61,7 +61,8 @@ def started_with(
         settings.get_settings.cache_clear()
         name = f"motcua_{service}_app_{uuid.uuid4().hex}"
         spec = importlib.util.spec_from_file_location(name, SERVICES_DIR / service / "app.py")
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)  # before the fix: a SettingsError for notify
@@ -72,7 +73,8 @@ def started_with(
 
 def _error(status: int, body: dict[str, Any], expected_status: int, code: str) -> None:
     assert (status, body["error"]["code"]) == (expected_status, code), body
-    assert body["error"]["message"] and body["error"]["message_vi"]
+    assert body["error"]["message"]
+    assert body["error"]["message_vi"]
 
 
 # -- notify: the receipt secrets ---------------------------------------------------------------
