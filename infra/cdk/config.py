@@ -26,9 +26,17 @@ class StageConfig:
     log_retention_days: int
     api_rate_limit: float
     api_burst_limit: int
-    # Reserved concurrency per function that protects a downstream (the post office, VNPay,
-    # SES/SNS send rates); None leaves the function in the account's pool.
-    reserved_concurrency: dict[str, int] = field(default_factory=dict)
+    # How many batches each service's queue consumer handles at once: the maximum concurrency
+    # of its SQS event source mapping (2-1000), which protects a downstream (the post office,
+    # VNPay, SES/SNS send rates). Not reserved concurrency: a function held below its mapping's
+    # pollers is throttled, and throttled receives count toward maxReceiveCount, so messages
+    # would reach the DLQ unprocessed (AWS Lambda developer guide, "Configuring scaling
+    # behavior for SQS event source mappings"). Every consumer must be listed.
+    consumer_concurrency: dict[str, int] = field(default_factory=dict)
+    # Where the outside parties are, for the functions' settings (not secrets: those are in
+    # Secrets Manager). Empty means not configured: the route that needs it answers 503 and
+    # logs ALARM. From the deploying shell (README "Deploying to AWS"), see _partners().
+    partners: dict[str, str] = field(default_factory=dict)
     # prod keeps its data when the stack is deleted; dev cleans up.
     retain_data: bool = False
     # Attachments of a draft never submitted are deleted after this many days.
@@ -52,6 +60,22 @@ def _certificate(region: str, name: str) -> str:
     )
 
 
+# VNPay's test environment (its integration guide, "Thông tin cấu hình" of the sandbox).
+VNPAY_SANDBOX = {
+    "VNPAY_PAY_URL": "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+    "VNPAY_API_URL": "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction",
+}
+
+
+def _partners(defaults: dict[str, str]) -> dict[str, str]:
+    """VNPAY_TMN_CODE, VNPAY_PAY_URL, VNPAY_API_URL, POSTAL_BASE_URL and POSTAL_CUSTOMER_CODE
+    from MOTCUA_<name> in the deploying shell, else ``defaults``, else empty."""
+    names = ("VNPAY_TMN_CODE", "VNPAY_PAY_URL", "VNPAY_API_URL", "POSTAL_BASE_URL")
+    found = {name: os.environ.get(f"MOTCUA_{name}", defaults.get(name, "")) for name in names}
+    customer = os.environ.get("MOTCUA_POSTAL_CUSTOMER_CODE", defaults.get("POSTAL_CUSTOMER_CODE"))
+    return found | ({"POSTAL_CUSTOMER_CODE": customer} if customer else {})
+
+
 STAGES: dict[str, StageConfig] = {
     "dev": StageConfig(
         name="dev",
@@ -63,7 +87,8 @@ STAGES: dict[str, StageConfig] = {
         log_retention_days=14,
         api_rate_limit=20,
         api_burst_limit=40,
-        reserved_concurrency={"delivery": 2, "notify": 2},
+        consumer_concurrency={"intake": 5, "payment": 2, "delivery": 2, "notify": 2},
+        partners=_partners(VNPAY_SANDBOX),
     ),
     "prod": StageConfig(
         name="prod",
@@ -77,7 +102,8 @@ STAGES: dict[str, StageConfig] = {
         api_burst_limit=200,
         # Post office and SMS/e-mail providers limit request rates: at most this many
         # concurrent consumers per service.
-        reserved_concurrency={"delivery": 5, "notify": 5, "payment": 5},
+        consumer_concurrency={"intake": 20, "payment": 5, "delivery": 5, "notify": 5},
+        partners=_partners({}),  # production addresses come with the merchant contract
         retain_data=True,
     ),
 }

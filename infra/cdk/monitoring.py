@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -73,6 +74,21 @@ class Monitoring(Construct):
                         f"{app.service}-{function.logical_id}-{metric_name.lower()}",
                         _lambda_metric(metric_name, dims),
                     )
+            # A line that starts with ALARM: a call refused for want of a secret, an event
+            # given up on (motcua_shared.secrets, motcua_shared.inbox).
+            alarm_lines = logs.MetricFilter(
+                self,
+                f"{app.service}-alarm-lines",
+                log_group=app.log_group,
+                filter_pattern=logs.FilterPattern.literal('"ALARM"'),
+                metric_namespace=f"motcua/{stage.name}",
+                metric_name=f"{app.service}-alarm-log-lines",
+                metric_value="1",
+            )
+            alarm(
+                f"{app.service}-alarm-log-lines",
+                alarm_lines.metric(period=_PERIOD, statistic="Sum"),
+            )
             if app.rest_api is not None:
                 alarm(
                     f"{app.service}-api-5xx",

@@ -154,11 +154,11 @@ class ServiceApp(Construct):
                     resource.add_property_override(
                         f"{path}.FunctionResponseTypes", ["ReportBatchItemFailures"]
                     )
-                    if self.service in stage.reserved_concurrency:
-                        resource.add_property_override(
-                            "ReservedConcurrentExecutions",
-                            stage.reserved_concurrency[self.service],
-                        )
+                    # Throttle at the mapping, never by reserved concurrency (config.py).
+                    resource.add_property_override(
+                        f"{path}.ScalingConfig",
+                        {"MaximumConcurrency": stage.consumer_concurrency[self.service]},
+                    )
                 elif event["Type"] == "DynamoDB":
                     resource.add_property_override(
                         f"{path}.Stream", data.tables[table.logical_name].table_stream_arn
@@ -438,6 +438,7 @@ def function_environment(stage: StageConfig, resources: Resources, data: Data) -
         "NOTIFY_EMAIL_SENDER": resources.messaging.email_sender,
         "NOTIFY_SMS_SENDER_ID": resources.messaging.sms_sender_id,
         "PUBLIC_BASE_URL": f"https://{stage.web_domain}",
+        **stage.partners,
         "POWERTOOLS_LOG_LEVEL": "INFO",
         # pydantic would otherwise scan every installed package for plugins at cold start
         "PYDANTIC_DISABLE_PLUGINS": "__all__",

@@ -8,8 +8,17 @@ from typing import TYPE_CHECKING, Any
 from chalice import Chalice
 
 from chalicelib.delivery.domain.model import Shipment
-from chalicelib.delivery.errors import BadCallbackSignature, MalformedCallback
-from chalicelib.delivery.postoffice import BadSignature, InvalidCallback, PostOffice
+from chalicelib.delivery.errors import (
+    BadCallbackSignature,
+    CallbackNotConfigured,
+    MalformedCallback,
+)
+from chalicelib.delivery.postoffice import (
+    BadSignature,
+    InvalidCallback,
+    PostOffice,
+    PostOfficeNotReady,
+)
 from chalicelib.delivery.service import DeliveryService
 from chalicelib.delivery.settings import get_settings
 from chalicelib.delivery.storage import ShipmentRepository
@@ -126,6 +135,8 @@ def postal_callback(request: ApiRequest[CallbackIn]) -> dict[str, Any]:
         raise BadCallbackSignature() from None
     except InvalidCallback as exc:
         raise MalformedCallback(detail=str(exc)) from None
+    except PostOfficeNotReady:  # logged as ALARM; nothing verified, nothing changed
+        raise CallbackNotConfigured() from None
     changed = service.callback(report)
     return {"Success": True, "Changed": changed}
 

@@ -11,7 +11,7 @@ from chalicelib.notify.domain.model import Channel, Notification, RetryPolicy
 from chalicelib.notify.domain.templates import default_catalog
 from chalicelib.notify.providers.ses import SesEmail
 from chalicelib.notify.providers.sns import SnsSms
-from chalicelib.notify.receipts import SIGNATURE_HEADER
+from chalicelib.notify.receipts import SIGNATURE_HEADER, ReceiptKeys
 from chalicelib.notify.service import NotifyService
 from chalicelib.notify.settings import get_settings
 from chalicelib.notify.storage import (
@@ -45,7 +45,7 @@ service = NotifyService(
     catalog=default_catalog(),
     policy=policy,
     base_url=settings.public_base_url,
-    receipt_secrets=settings.receipt_secrets,
+    receipt_keys=ReceiptKeys(settings.receipt_secrets),
     inbox_retention_s=settings.inbox_retention_s,
 )
 

@@ -10,6 +10,7 @@ from chalicelib.payment.domain.model import Payment
 from chalicelib.payment.domain.settlement import UNKNOWN_ERROR
 from chalicelib.payment.errors import ProviderNotConfigured
 from chalicelib.payment.pages import return_page
+from chalicelib.payment.providers.base import ProviderNotReady
 from chalicelib.payment.providers.vnpay import VnpayProvider
 from chalicelib.payment.service import PaymentService
 from chalicelib.payment.settings import get_settings
@@ -73,8 +74,10 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
     "URL (the pending one if it is still valid: reused is true); 409 once the fee is closed",
 )
 def create_payment(request: ApiRequest[NewPayment]) -> dict[str, Any]:
-    if not (settings.vnpay_tmn_code and settings.vnpay_hash_secret and settings.vnpay_pay_url):
-        raise ProviderNotConfigured()
+    try:
+        provider.ready_to_pay()  # before anything is saved (ALARM logged when not)
+    except ProviderNotReady:
+        raise ProviderNotConfigured() from None
     payment, url, reused = service.create(request.user, request.body.dossier_id, request.source_ip)
     return {**payment_view(payment, url), "reused": reused}
 
@@ -118,6 +121,10 @@ def list_refunds(request: ApiRequest[Any]) -> dict[str, Any]:
 def vnpay_ipn(request: ApiRequest[Any]) -> Response:
     try:
         answer = service.ipn(request.query)
+    except ProviderNotReady:
+        # Nothing can be verified without the merchant's secret (ALARM logged): 99 is VNPay's
+        # "unknown error", so VNPay keeps the notification and reconciliation settles it later.
+        answer = UNKNOWN_ERROR
     except Exception:
         logger.exception("IPN failed")
         answer = UNKNOWN_ERROR
@@ -132,7 +139,10 @@ def vnpay_ipn(request: ApiRequest[Any]) -> Response:
     content_types=("text/html",),
 )
 def vnpay_return(request: ApiRequest[Any]) -> Response:
-    valid, payment, reason = service.verified_return(request.query)
+    try:
+        valid, payment, reason = service.verified_return(request.query)
+    except ProviderNotReady:
+        raise ProviderNotConfigured() from None
     back = f"{settings.public_base_url}/"
     if payment is not None:  # the applicant's dossier page in the portal
         back = links.citizen_dossier(settings.public_base_url, payment.dossier_id)

@@ -194,6 +194,93 @@ def test_each_role_reaches_only_its_own_tables_and_queues(synth: Synth, stage: s
     )
 
 
+def test_queue_consumers_are_limited_at_their_event_source_not_throttled(
+    synth: Synth, stage: str
+) -> None:
+    """AWS Lambda developer guide, "Configuring scaling behavior for SQS event source
+    mappings": limit a queue consumer with the mapping's maximum concurrency (2-1000, the
+    CloudFormation ScalingConfig.MaximumConcurrency range); reserved concurrency, if any, must
+    be at least the sum of the maximum concurrency of the function's SQS sources, or Lambda
+    throttles the messages. AWS Knowledge Center "lambda-sqs-scaling": use maximum concurrency,
+    not reserved concurrency, to limit a consumer (a throttled receive counts toward the
+    queue's maxReceiveCount: messages reach the DLQ unprocessed)."""
+    consumers = set()
+    for function in _functions(synth, stage).values():
+        props = function["Properties"]
+        sources = [e for e in props.get("Events", {}).values() if e["Type"] == "SQS"]
+        if not sources:
+            continue
+        consumers.add(_service(function))
+        limits = [s["Properties"]["ScalingConfig"]["MaximumConcurrency"] for s in sources]
+        assert all(isinstance(n, int) and 2 <= n <= 1000 for n in limits), limits
+        reserved = props.get("ReservedConcurrentExecutions")
+        assert reserved is None or reserved >= sum(limits), (_service(function), reserved)
+    assert consumers == {q.consumer for q in RESOURCES.queues}
+
+
+def test_secret_placeholders_have_the_shape_their_service_reads(synth: Synth, stage: str) -> None:
+    """CloudFormation AWS::SecretsManager::Secret GenerateSecretString: without a template the
+    first value is a random password; with SecretStringTemplate and GenerateStringKey it is
+    that JSON object plus the password under that key. notify reads its receipt secrets as a
+    JSON object {provider: secret}: a random string would stop it (issue 14, item 3)."""
+    generated = {
+        body["Properties"]["Name"]: body["Properties"]["GenerateSecretString"]
+        for body in synth.resources(stage, "AWS::SecretsManager::Secret").values()
+    }
+    receipts = generated.pop(f"motcua/{stage}/notify-receipt-secrets")
+    template = json.loads(receipts["SecretStringTemplate"])
+    assert template == {"ses": "", "sns": ""}  # empty: not configured until the operator says
+    assert receipts["GenerateStringKey"] not in template
+    assert set(generated) == {
+        f"motcua/{stage}/vnpay-hash-secret",
+        f"motcua/{stage}/postal-access-token",
+        f"motcua/{stage}/postal-callback-secret",
+    }
+    assert all("SecretStringTemplate" not in g for g in generated.values())
+
+
+def test_functions_know_where_the_outside_parties_are(synth: Synth, stage: str) -> None:
+    """payment cannot sign a payment URL without VNPay's merchant code and addresses, delivery
+    cannot book without the post office's: each function's environment names them (empty when
+    the deploying shell gave none: the route that needs them then answers 503 and logs ALARM).
+    dev uses VNPay's test environment (VNPay PAY integration guide, sandbox configuration)."""
+    for function in _functions(synth, stage).values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        for name in ("VNPAY_TMN_CODE", "VNPAY_PAY_URL", "VNPAY_API_URL", "POSTAL_BASE_URL"):
+            assert isinstance(variables[name], str), name
+        if stage == "dev":
+            assert (
+                variables["VNPAY_PAY_URL"] == "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+            )
+
+
+def test_alarm_log_lines_page_the_operator(synth: Synth, stage: str) -> None:
+    """A refused call for want of a secret, or an event given up on, logs a line starting
+    with ALARM (motcua_shared.secrets, inbox): each service's log group counts them and an
+    alarm e-mails the operator on the first one."""
+    filters = synth.resources(stage, "AWS::Logs::MetricFilter").values()
+    counted = {}
+    for f in filters:
+        props = f["Properties"]
+        if props["FilterPattern"] == '"ALARM"':
+            (transformation,) = props["MetricTransformations"]
+            counted[props["LogGroupName"]["Ref"]] = (
+                transformation["MetricNamespace"],
+                transformation["MetricName"],
+            )
+    groups = {
+        lid: body["Properties"]["LogGroupName"]
+        for lid, body in synth.resources(stage, "AWS::Logs::LogGroup").items()
+    }
+    assert {groups[g] for g in counted} == {f"/motcua/{stage}/{s}" for s in SERVICES}
+    alarmed = {
+        (a["Properties"]["Namespace"], a["Properties"]["MetricName"])
+        for a in synth.resources(stage, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["Threshold"] == 1 and a["Properties"].get("AlarmActions")
+    }
+    assert set(counted.values()) <= alarmed
+
+
 def test_api_has_the_four_base_paths_with_throttling_and_access_logs(
     synth: Synth, stage: str
 ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,22 +45,32 @@ class Principal:
 
 
 class SigningKeys:
-    """The user pool's JWKS, fetched once and refreshed only for an unknown key id."""
+    """The user pool's JWKS: fetched on first use (and again while no fetch has succeeded),
+    then refreshed only for an unknown key id, at most once a minute.
 
-    def __init__(self, url: str) -> None:
+    ``clock`` is a monotonic clock whose zero means nothing: in a freshly booted Lambda
+    environment ``time.monotonic()`` is a few seconds, so "never fetched" is its own state,
+    not a time long ago."""
+
+    def __init__(self, url: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.url = url
+        self.clock = clock
         self._keys: dict[str, Any] = {}
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None  # None: no key set held yet
         self._lock = threading.Lock()
 
     def get(self, kid: str) -> Any:
         key = self._keys.get(kid)
-        if key is None and time.monotonic() - self._fetched_at > _JWKS_MIN_REFRESH_S:
+        if key is None and self._may_fetch():
             self._refresh()
             key = self._keys.get(kid)
         if key is None:
             raise Unauthenticated("The token was signed with an unknown key.")
         return key
+
+    def _may_fetch(self) -> bool:
+        fetched_at = self._fetched_at
+        return fetched_at is None or self.clock() - fetched_at > _JWKS_MIN_REFRESH_S
 
     def _refresh(self) -> None:
         import jwt  # with cryptography: about 40 ms of import, only where tokens are read
@@ -74,16 +84,16 @@ class SigningKeys:
             except (requests.RequestException, ValueError, jwt.PyJWTError) as exc:
                 raise Unauthenticated("The sign-in service could not be reached.") from exc
             self._keys = {k.key_id: k.key for k in key_set.keys if k.key_id}
-            self._fetched_at = time.monotonic()
+            self._fetched_at = self.clock()
 
 
 class TokenVerifier:
     """Turns an ``Authorization: Bearer …`` header into a :class:`Principal`."""
 
-    def __init__(self, settings: BaseSettings) -> None:
+    def __init__(self, settings: BaseSettings, keys: SigningKeys | None = None) -> None:
         self.issuer = settings.issuer
         self.audience = settings.user_pool_client_id
-        self.keys = SigningKeys(settings.signing_keys_url)
+        self.keys = keys or SigningKeys(settings.signing_keys_url)
 
     def principal(self, authorization: str | None) -> Principal:
         if not authorization:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Self, get_type_hints
 
-from motcua_shared import secrets
+from motcua_shared.secrets import Secret
 
 
 class SettingsError(RuntimeError):
@@ -38,10 +38,14 @@ def _field(metadata: dict[str, Any], default: Any) -> Any:
     return dataclasses.field(default=default, metadata=metadata)
 
 
-def secret_field(name: str, default: Any = _MISSING) -> Any:
-    """Declare a settings field holding a secret: read from environment variable ``name`` or,
-    when only ``<name>_SECRET_ARN`` is set (on AWS), from that Secrets Manager secret."""
-    return _field({"env": name, "secret": True}, default)
+def secret_field(name: str) -> Any:
+    """Declare a settings field of type :class:`~motcua_shared.secrets.Secret`: environment
+    variable ``name`` or, when only ``<name>_SECRET_ARN`` is set (on AWS), that Secrets Manager
+    secret. Nothing is read when the settings are: the call that needs the value reads it (a
+    function starts whatever state its secrets are in)."""
+    return dataclasses.field(
+        default_factory=lambda: Secret(name), metadata={"env": name, "secret": True}
+    )
 
 
 def _convert(raw: str, target: Any, name: str) -> Any:
@@ -86,9 +90,10 @@ class BaseSettings:
             env = f.metadata.get("env")
             if env is None:
                 continue
-            raw = secrets.from_environment(env, environ) if f.metadata.get("secret") else None
-            if raw is None and env in environ:
-                raw = environ[env]
+            if f.metadata.get("secret"):
+                values[f.name] = Secret.from_environment(env, environ)
+                continue
+            raw = environ.get(env)
             if raw is not None:
                 values[f.name] = _convert(raw, hints[f.name], env)
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:

@@ -32,6 +32,22 @@ class BadCallbackSignature(Unauthenticated):
     message_vi = "Chữ ký dữ liệu (SignData) không hợp lệ."
 
 
+class CallbackNotConfigured(ApiError):
+    """The secret that signs the post office's callbacks is missing, empty or unreadable: a
+    configuration error (logged as ALARM), never a reason to accept an unsigned callback."""
+
+    status = 503
+    code = "callback_not_configured"
+    message = (
+        "Status callbacks cannot be checked yet: the post office's signing secret is not "
+        "configured. Nothing was changed; send the callback again later."
+    )
+    message_vi = (
+        "Chưa thể kiểm tra thông báo trạng thái vì khóa ký của bưu điện chưa được cấu hình. "
+        "Không có thay đổi nào; vui lòng gửi lại sau."
+    )
+
+
 class MalformedCallback(ApiError):
     status = 400
     code = "malformed_callback"

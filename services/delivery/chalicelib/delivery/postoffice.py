@@ -15,6 +15,7 @@ from typing import Any
 from chalicelib.delivery.domain.model import Shipment
 from motcua_shared.errors import MalformedJson
 from motcua_shared.parsing import parse_json, parse_whole_number
+from motcua_shared.secrets import Secret, SecretError
 from motcua_shared.timeutil import VN_TZ
 
 MAX_STATUS_ID = 999  # the post office's status ids have three digits (10 … 170)
@@ -36,6 +37,12 @@ class BadSignature(Exception):
     """A callback whose SignData does not verify."""
 
 
+class PostOfficeNotReady(Exception):
+    """A secret the call needs (the booking token, the callback secret) is missing, empty or
+    unreadable: a configuration error, logged as ALARM. Nothing is booked or verified: an empty
+    callback secret would make every forged SignData verify."""
+
+
 @dataclass(frozen=True)
 class StatusReport:
     item_code: str
@@ -50,20 +57,29 @@ class PostOffice:
     def __init__(
         self,
         base_url: str,
-        access_token: str,
-        callback_secret: str,
+        access_token: Secret,
+        callback_secret: Secret,
         customer_code: str,
         timeout_s: int,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.access_token = access_token
+        self.access_token = access_token  # secrets: read when a call needs them
         self.callback_secret = callback_secret
         self.customer_code = customer_code
         self.timeout_s = timeout_s
 
     def book(self, shipment: Shipment) -> str:
-        """Book the shipment and return its waybill number (ItemCode)."""
+        """Book the shipment and return its waybill number (ItemCode). Without a token nothing
+        is sent and the failure is transient: the event is retried (and, if the token is never
+        set, ends in the DLQ, to be redriven once it is); a pickup stays "booking"."""
         import requests
+
+        try:
+            if not self.base_url:
+                _not_configured("POSTAL_BASE_URL")
+            token = _secret(self.access_token)
+        except PostOfficeNotReady as exc:
+            raise TransientBookingError(str(exc)) from None
 
         body = {
             "CustomerCode": self.customer_code,
@@ -85,7 +101,7 @@ class PostOffice:
             response = requests.post(
                 f"{self.base_url}/api/orders",
                 json=body,
-                headers={"Authorization": f"Bearer {self.access_token}"},
+                headers={"Authorization": f"Bearer {token}"},
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
@@ -103,15 +119,15 @@ class PostOffice:
         return str(answer["ItemCode"])
 
     def read_callback(self, body: Any) -> StatusReport:
-        """Verify and read a status callback; raises InvalidCallback or BadSignature."""
+        """Verify and read a status callback; raises InvalidCallback, BadSignature or
+        PostOfficeNotReady (no callback secret: nothing is verified, nothing changes)."""
+        secret = _secret(self.callback_secret)
         if not isinstance(body, dict) or not isinstance(body.get("Data"), str):
             raise InvalidCallback("Data must be a JSON string")
         given = body.get("SignData")
         if not isinstance(given, str):
             raise InvalidCallback("SignData is missing")
-        expected = hmac.new(
-            self.callback_secret.encode(), body["Data"].encode(), hashlib.sha256
-        ).hexdigest()
+        expected = hmac.new(secret.encode(), body["Data"].encode(), hashlib.sha256).hexdigest()
         # As bytes: compare_digest refuses str with non-ASCII characters (a forgery may have).
         # Verified over the Data string as sent, before a byte of it is parsed.
         if not hmac.compare_digest(given.lower().encode(), expected.encode()):
@@ -135,6 +151,22 @@ class PostOffice:
             reported_at=reported_at,
             reported=_parse_time(reported_at),
         )
+
+
+def _not_configured(setting: str) -> None:
+    from motcua_shared.logs import get_logger
+
+    get_logger("delivery").error(
+        "ALARM the post office is not configured: nothing is booked", extra={"setting": setting}
+    )
+    raise PostOfficeNotReady(f"{setting} is not configured")
+
+
+def _secret(setting: Secret) -> str:
+    try:
+        return setting.value()  # non-empty, or SecretError (logged as ALARM)
+    except SecretError as exc:
+        raise PostOfficeNotReady(str(exc)) from None
 
 
 def _parse_time(value: str) -> datetime | None:

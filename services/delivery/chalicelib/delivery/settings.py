@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from motcua_shared.secrets import Secret
 from motcua_shared.settings import (
     LOCAL_STREAM_ARN,
     BaseSettings,
@@ -20,8 +21,8 @@ class DeliverySettings(BaseSettings):
     events_queue: str = env_field("DELIVERY_EVENTS_QUEUE", "motcua-local-delivery-events")
     # The public postal service's booking API (secrets: from Secrets Manager on AWS).
     postal_base_url: str = env_field("POSTAL_BASE_URL", "")
-    postal_access_token: str = secret_field("POSTAL_ACCESS_TOKEN", "")
-    postal_callback_secret: str = secret_field("POSTAL_CALLBACK_SECRET", "")
+    postal_access_token: Secret = secret_field("POSTAL_ACCESS_TOKEN")
+    postal_callback_secret: Secret = secret_field("POSTAL_CALLBACK_SECRET")
     postal_customer_code: str = env_field("POSTAL_CUSTOMER_CODE", "MOTCUA")
     postal_timeout_s: int = env_field("POSTAL_TIMEOUT_S", 10)
     # The one-stop desk: sender of results, receiver of originals.

@@ -17,6 +17,22 @@ class UnknownProvider(NotFound):
     message_vi = "Không có nhà cung cấp dịch vụ tin nhắn này."
 
 
+class ReceiptsNotConfigured(ApiError):
+    """The secret that signs this provider's receipts is missing, empty or unreadable: a
+    configuration error (logged as ALARM), never a reason to accept an unsigned receipt."""
+
+    status = 503
+    code = "receipts_not_configured"
+    message = (
+        "Delivery receipts from this provider cannot be checked yet: its signing secret is not "
+        "configured. Nothing was changed; send the receipt again later."
+    )
+    message_vi = (
+        "Chưa thể kiểm tra biên nhận của nhà cung cấp này vì khóa ký chưa được cấu hình. "
+        "Không có thay đổi nào; vui lòng gửi lại sau."
+    )
+
+
 class UnknownMessage(NotFound):
     code = "unknown_message"
     message = "No notification was sent with this provider message id."

@@ -34,7 +34,7 @@ from chalicelib.notify.providers.base import (
     Provider,
     TemporaryProviderError,
 )
-from chalicelib.notify.receipts import verify
+from chalicelib.notify.receipts import ReceiptKeys, verify
 from chalicelib.notify.storage import (
     DossierFactsRepository,
     NotificationRepository,
@@ -69,7 +69,7 @@ class NotifyService:
         catalog: TemplateCatalog,
         policy: RetryPolicy,
         base_url: str,
-        receipt_secrets: Mapping[str, str],
+        receipt_keys: ReceiptKeys,
         inbox_retention_s: int,
         clock: Callable[[], datetime] = timeutil.now,
     ) -> None:
@@ -81,7 +81,7 @@ class NotifyService:
         self.catalog = catalog
         self.policy = policy
         self.base_url = base_url
-        self.receipt_secrets = dict(receipt_secrets)
+        self.receipt_keys = receipt_keys
         self.inbox_retention_s = inbox_retention_s
         self.clock = clock
 
@@ -242,9 +242,9 @@ class NotifyService:
     def receipt(self, provider_name: str, raw_body: bytes, signature: str | None) -> bool:
         """Apply a signed delivery receipt; True if it changed the notification."""
         provider = next((p for p in self.providers.values() if p.name == provider_name), None)
-        secret = self.receipt_secrets.get(provider_name, "")
-        if provider is None or not secret:
+        if provider is None:
             raise UnknownProvider()
+        secret = self.receipt_keys.of(provider_name)  # ReceiptsNotConfigured: 503, nothing changes
         if not verify(secret, raw_body, signature):
             raise BadReceiptSignature()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from motcua_shared.secrets import Secret
 from motcua_shared.settings import (
     LOCAL_STREAM_ARN,
     BaseSettings,
@@ -23,8 +24,9 @@ class NotifySettings(BaseSettings):
     email_sender_name: str = env_field("NOTIFY_EMAIL_SENDER_NAME", "Một cửa điện tử Sở Y tế")
     # The registered SMS brandname (sender id), at most 11 letters or digits.
     sms_sender_id: str = env_field("NOTIFY_SMS_SENDER_ID", "SOYTE")
-    # provider name -> shared secret that signs its delivery receipts (Secrets Manager on AWS)
-    receipt_secrets: dict[str, str] = secret_field("NOTIFY_RECEIPT_SECRETS", {})
+    # JSON {provider name: shared secret that signs its delivery receipts} (Secrets Manager
+    # on AWS); read by the receipts route only, so that no other notify function depends on it
+    receipt_secrets: Secret = secret_field("NOTIFY_RECEIPT_SECRETS")
     max_attempts: int = env_field("NOTIFY_MAX_ATTEMPTS", 5)
     retry_base_delay_s: int = env_field("NOTIFY_RETRY_BASE_DELAY_S", 30)
     notification_retention_s: int = env_field("NOTIFY_RETENTION_S", 400 * 24 * 3600)

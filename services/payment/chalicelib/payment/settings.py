@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from motcua_shared.secrets import Secret
 from motcua_shared.settings import (
     LOCAL_STREAM_ARN,
     BaseSettings,
@@ -20,7 +21,7 @@ class PaymentSettings(BaseSettings):
     events_queue: str = env_field("PAYMENT_EVENTS_QUEUE", "motcua-local-payment-events")
     # VNPay merchant account (the hash secret: from Secrets Manager on AWS).
     vnpay_tmn_code: str = env_field("VNPAY_TMN_CODE", "")
-    vnpay_hash_secret: str = secret_field("VNPAY_HASH_SECRET", "")
+    vnpay_hash_secret: Secret = secret_field("VNPAY_HASH_SECRET")
     vnpay_pay_url: str = env_field("VNPAY_PAY_URL", "")
     vnpay_api_url: str = env_field("VNPAY_API_URL", "")
     # How long a payment link stays valid, and when an unanswered payment is reconciled.

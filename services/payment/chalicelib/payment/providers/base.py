@@ -17,6 +17,12 @@ class MalformedCallback(Exception):
     """A callback lacks fields the provider always sends."""
 
 
+class ProviderNotReady(Exception):
+    """The merchant account is not configured (no merchant code, or a hash secret that is
+    missing, empty or unreadable): a configuration error, logged as ALARM. Nothing is signed
+    or verified without the secret: an empty key would make every forged callback verify."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the provider says happened to a payment (from a callback or a status query)."""

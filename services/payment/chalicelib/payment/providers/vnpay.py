@@ -19,8 +19,11 @@ from chalicelib.payment.providers.base import (
     MalformedCallback,
     Outcome,
     PaymentProvider,
+    ProviderNotReady,
 )
+from motcua_shared.logs import get_logger
 from motcua_shared.parsing import parse_whole_number
+from motcua_shared.secrets import Secret, SecretError
 from motcua_shared.timeutil import VN_TZ, now
 
 VERSION = "2.1.0"
@@ -59,9 +62,13 @@ def sign(params: dict[str, str], secret: str) -> str:
 
 
 def verify(params: dict[str, str], secret: str) -> bool:
+    """Whether ``vnp_SecureHash`` is the parameters' signature; never with an empty secret
+    (anyone can compute an HMAC with an empty key)."""
     given = params.get("vnp_SecureHash", "").lower()
+    if not secret or not given:
+        return False
     # As bytes: compare_digest refuses str with non-ASCII characters (a forgery may have).
-    return bool(given) and hmac.compare_digest(given.encode(), sign(params, secret).encode())
+    return hmac.compare_digest(given.encode(), sign(params, secret).encode())
 
 
 def vn_time(value: datetime) -> str:
@@ -79,13 +86,38 @@ class VnpayProvider(PaymentProvider):
     name = "vnpay"
 
     def __init__(
-        self, tmn_code: str, hash_secret: str, pay_url: str, api_url: str, return_url: str
+        self, tmn_code: str, hash_secret: Secret, pay_url: str, api_url: str, return_url: str
     ) -> None:
         self.tmn_code = tmn_code
-        self.hash_secret = hash_secret
+        self.hash_secret = hash_secret  # read when a call needs it, not at start
         self.pay_url = pay_url
         self.api_url = api_url
         self.return_url = return_url
+
+    def ready_to_pay(self) -> None:
+        """Raises :class:`ProviderNotReady` unless payment URLs can be made: checked before
+        anything is saved, so that a refused attempt leaves nothing behind."""
+        if not self.pay_url.strip():
+            get_logger("payment").error(
+                "ALARM VNPay is not configured (no payment URL): payments are refused",
+                extra={"setting": "VNPAY_PAY_URL"},
+            )
+            raise ProviderNotReady("VNPAY_PAY_URL is not configured")
+        self.secret()
+
+    def secret(self) -> str:
+        """The merchant's hash secret, or :class:`ProviderNotReady` (logged as ALARM) when the
+        merchant account is not configured."""
+        if not self.tmn_code.strip():
+            get_logger("payment").error(
+                "ALARM VNPay is not configured (no merchant code): payments are refused",
+                extra={"setting": "VNPAY_TMN_CODE"},
+            )
+            raise ProviderNotReady("VNPAY_TMN_CODE is not configured")
+        try:
+            return self.hash_secret.value()
+        except SecretError as exc:  # logged as ALARM where it was found
+            raise ProviderNotReady(str(exc)) from None
 
     def payment_url(self, payment: Payment, client_ip: str) -> str:
         params = {
@@ -103,11 +135,13 @@ class VnpayProvider(PaymentProvider):
             "vnp_CreateDate": vn_time(payment.created_at),
             "vnp_ExpireDate": vn_time(payment.expires_at),
         }
+        self.ready_to_pay()
+        secret = self.secret()
         query = signed_data(params)
-        return f"{self.pay_url}?{query}&vnp_SecureHash={sign(params, self.hash_secret)}"
+        return f"{self.pay_url}?{query}&vnp_SecureHash={sign(params, secret)}"
 
     def parse_callback(self, params: dict[str, str]) -> Outcome:
-        if not verify(params, self.hash_secret):
+        if not verify(params, self.secret()):
             raise InvalidSignature()
         try:
             txn_ref = params["vnp_TxnRef"]
@@ -133,6 +167,7 @@ class VnpayProvider(PaymentProvider):
     def query(self, payment: Payment, client_ip: str) -> Outcome:
         import requests  # only the reconciliation needs it
 
+        secret = self.secret()
         request_id = secrets.token_hex(8)
         create_date = vn_time(now())
         fields = {
@@ -146,7 +181,7 @@ class VnpayProvider(PaymentProvider):
             "vnp_IpAddr": client_ip,
             "vnp_OrderInfo": f"Truy van giao dich {payment.txn_ref}",
         }
-        fields["vnp_SecureHash"] = _pipe_hash(self.hash_secret, fields.values())
+        fields["vnp_SecureHash"] = _pipe_hash(secret, fields.values())
         answer = requests.post(self.api_url, json=fields, timeout=10).json()
         response_fields = (
             "vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode",
@@ -154,7 +189,7 @@ class VnpayProvider(PaymentProvider):
             "vnp_TransactionType", "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode",
             "vnp_PromotionAmount",
         )  # fmt: skip
-        expected = _pipe_hash(self.hash_secret, (str(answer.get(f, "")) for f in response_fields))
+        expected = _pipe_hash(secret, (str(answer.get(f, "")) for f in response_fields))
         given = str(answer.get("vnp_SecureHash", "")).lower().encode()
         if not hmac.compare_digest(given, expected.encode()):
             raise InvalidSignature()
