@@ -214,7 +214,13 @@ def test_a_fresh_function_handles_a_real_request(
             run(scheduled_event())
             == {
                 "app.watch_deadlines": {"announced": 0},
-                "app.reconcile_payments": {"succeeded": 0, "failed": 0, "expired": 0, "pending": 0},
+                "app.reconcile_payments": {
+                    "succeeded": 0,
+                    "failed": 0,
+                    "expired": 0,
+                    "pending": 0,
+                    "refund_due": 0,
+                },
                 "app.retry_notifications": {"retried": 0, "ended": 0},
             }[handler]
         )

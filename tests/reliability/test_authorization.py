@@ -74,6 +74,7 @@ GET  /payment/openapi.json                       ok    ok    ok    ok    ok    o
 POST /payment/payments                           401   any   404   403   403   403   404   403
 GET  /payment/payments/{txn_ref}                 401   ok    404   ok    ok    ok    404   ok
 GET  /payment/payments                           401   ok    404   ok    ok    ok    404   ok
+GET  /payment/refunds                            401   403   403   ok    403   ok    403   403
 GET  /payment/vnpay/ipn                          ok    ok    ok    ok    ok    ok    ok    ok
 GET  /payment/vnpay/return                       ok    ok    ok    ok    ok    ok    ok    ok
 GET  /delivery/openapi.json                      ok    ok    ok    ok    ok    ok    ok    ok

@@ -14,6 +14,7 @@ from chalicelib.delivery.postoffice import BadSignature, InvalidCallback, PostOf
 from chalicelib.payment.providers.vnpay import VnpayProvider, sign
 from motcua_shared.errors import MalformedJson, ValidationFailed
 from motcua_shared.parsing import parse_json, parse_whole_number, whole_number
+from motcua_shared.secrets import Secret
 
 HUGE = "1" * 5_000  # over Python's int-from-string limit (sys.get_int_max_str_digits(): 4300)
 
@@ -151,7 +152,13 @@ POSTAL_SECRET = "post-office-test-secret"
 
 
 def post_office() -> PostOffice:
-    return PostOffice("http://127.0.0.1:1", "token", POSTAL_SECRET, "MOTCUA", 2)
+    return PostOffice(
+        "http://127.0.0.1:1",
+        Secret("POSTAL_ACCESS_TOKEN", plain="token"),
+        Secret("POSTAL_CALLBACK_SECRET", plain=POSTAL_SECRET),
+        "MOTCUA",
+        2,
+    )
 
 
 def signed_callback(data: str, secret: str = POSTAL_SECRET) -> dict[str, str]:
@@ -212,7 +219,13 @@ def test_vnpays_amount_in_a_signed_notification_is_read_without_crashing(
     """VNPay 2.1.0: vnp_Amount is the amount in VND × 100, in digits; anything else is no
     amount (the IPN then answers 04 Invalid amount), not a ValueError (a 500 on the return
     page)."""
-    provider = VnpayProvider("MOTCUA01", VNPAY_SECRET, "http://pay", "http://api", "http://back")
+    provider = VnpayProvider(
+        "MOTCUA01",
+        Secret("VNPAY_HASH_SECRET", plain=VNPAY_SECRET),
+        "http://pay",
+        "http://api",
+        "http://back",
+    )
     params = {
         "vnp_TmnCode": "MOTCUA01",
         "vnp_TxnRef": "T1",
