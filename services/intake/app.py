@@ -411,7 +411,6 @@ def printable_document(request: ApiRequest[Any]) -> Response:
         else None,
         "dossier": dossier_view(dossier),
         "documents": procedure.to_dict()["documents"],
-        "officer_name": request.user.username,
     }
     return Response(
         body=documents.render(kind, context),

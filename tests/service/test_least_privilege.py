@@ -10,7 +10,7 @@ import pytest
 from chalice.test import Client
 
 from tests.service.conftest import Pump
-from tests.service.test_intake_dossiers import Auth, act, call, submitted
+from tests.service.test_intake_dossiers import Auth, act, call, required_documents, submitted
 from tests.service.test_notify import Person, drain, notify  # noqa: F401 - the fixture
 from tests.service.test_notify import applicant as contact
 
@@ -18,8 +18,8 @@ from tests.service.test_notify import applicant as contact
 DESK1_NAME = "Lê Thị Thu Hà"
 
 
-def slip(intake: Client, auth: Auth, dossier_id: str, user: str) -> str:
-    response = intake.http.get(f"/dossiers/{dossier_id}/documents/receipt", headers=auth(user))
+def slip(intake: Client, auth: Auth, dossier_id: str, user: str, kind: str = "receipt") -> str:
+    response = intake.http.get(f"/dossiers/{dossier_id}/documents/{kind}", headers=auth(user))
     assert response.status_code == 200, response.body
     return str(response.body.decode("utf-8"))
 
@@ -36,6 +36,37 @@ def test_the_receipt_names_the_desk_officer_who_accepted_it(intake: Client, auth
         page = slip(intake, auth, dossier["id"], printer)
         receiver = page.split("NGƯỜI TIẾP NHẬN HỒ SƠ", 1)[1]
         assert DESK1_NAME in receiver, printer
+        assert printer not in page
+
+
+def test_the_supplement_request_and_the_refusal_name_the_officer_who_acted(
+    intake: Client, auth: Auth
+) -> None:
+    """Forms 02 ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ": the officer who guides the applicant)
+    and 03 ("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), Circular 01/2018 and 03/2025, carry the
+    name of the desk officer who asked or refused, however many others print them later."""
+    asked = submitted(intake, auth)
+    document = required_documents(intake, asked["procedure_code"])[0]
+    status, body = act(
+        intake,
+        auth,
+        "desk1",
+        asked["id"],
+        "request-supplement",
+        {"reason": "Bản sao chưa chứng thực", "items": [{"document_code": document}]},
+    )
+    assert status == 200, body
+    assert body["supplement_requests"][-1]["requested_by_name"] == DESK1_NAME
+    refused = submitted(intake, auth)
+    status, body = act(intake, auth, "desk1", refused["id"], "refuse", {"reason": "Sai thủ tục"})
+    assert status == 200, body
+    assert body["refused_by"] == DESK1_NAME
+    for printer in ("leader1", "admin1", "citizen1"):
+        page = slip(intake, auth, asked["id"], printer, "supplement_request")
+        assert f"liên hệ với cán bộ <strong>{DESK1_NAME}</strong>" in page, printer
+        assert printer not in page
+        page = slip(intake, auth, refused["id"], printer, "refusal")
+        assert DESK1_NAME in page.split("NGƯỜI TIẾP NHẬN HỒ SƠ", 1)[1], printer
         assert printer not in page
 
 

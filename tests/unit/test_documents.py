@@ -79,6 +79,7 @@ def make_context() -> dict[str, Any]:
             "result_summary": None,
             "returned_at": None,
             "refusal_reason": "Thủ tục không thuộc thẩm quyền giải quyết của Sở Y tế.",
+            "refused_by": "Nguyễn Thị Lan",
             "stop_reason": None,
             "supplement_requests": [
                 {
@@ -104,6 +105,7 @@ def make_context() -> dict[str, Any]:
                     ],
                     "requested_at": "2026-11-24T14:00:00+07:00",
                     "requested_by": "cv.nghiepvu",
+                    "requested_by_name": "Trần Văn Minh",
                     "resolved_at": None,
                 },
             ],
@@ -353,12 +355,42 @@ def test_supplement_request_uses_the_last_request(context: dict[str, Any]) -> No
     for column in ("Bản chính", "Bản sao chứng thực", "Bản photo"):
         assert f"<th>{column}</th>" in page
     assert page.count('<td class="blank"></td>') == 2 * 3  # counts left for the officer
-    assert "desk1" in page  # contact officer
+    assert "liên hệ với cán bộ <strong>Trần Văn Minh</strong>" in page  # who asked, by name
 
 
 def test_refusal_shows_the_reason(context: dict[str, Any]) -> None:
     page = render("refusal", context)
     assert "Thủ tục không thuộc thẩm quyền giải quyết của Sở Y tế." in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "officer", "action", "in_history"),
+    [
+        ("supplement_request", "Trần Văn Minh", "request_supplement", "cv.nghiepvu"),
+        ("refusal", "Nguyễn Thị Lan", "refuse", "desk2"),
+    ],
+)
+def test_forms_02_and_03_name_the_officer_who_acted_not_who_prints(
+    context: dict[str, Any], kind: str, officer: str, action: str, in_history: str
+) -> None:
+    """Forms 02 (the guiding officer) and 03 (the receiving officer), Circular 01/2018 and
+    03/2025: the officer who asked for the supplement or refused the dossier signs, whoever
+    prints the slip later (here a leader, named in the printer's context as before)."""
+    context["officer_name"] = "leader1"  # the user printing the slip: never on the form
+    page = render(kind, context)
+    assert officer in page
+    assert "leader1" not in page
+    # a dossier from before names were recorded: the action's entry in its history
+    context["dossier"]["refused_by"] = None
+    context["dossier"]["supplement_requests"][-1]["requested_by_name"] = None
+    context["dossier"]["history"] = [
+        {"action": "submit", "actor": "citizen1"},
+        {"action": action, "actor": in_history},
+        {"action": "assign", "actor": "leader1"},
+    ]
+    page = render(kind, context)
+    assert in_history in page
+    assert "leader1" not in page
 
 
 def test_apology_uses_the_last_extension(context: dict[str, Any]) -> None:

@@ -336,14 +336,14 @@ def _received_at(dossier: Mapping[str, Any]) -> Any:
     return accepted if accepted else _get(dossier, "submitted_at")
 
 
-def _receiving_officer(dossier: Mapping[str, Any]) -> Any:
-    """Who received the dossier for form 01: the desk officer who accepted it (by name), or, for
-    a dossier accepted before names were recorded, the acceptance in its history — never whoever
-    prints the slip. None (a blank to sign) before acceptance."""
-    if _get(dossier, "accepted_by"):
-        return _get(dossier, "accepted_by")
-    accepted = [h for h in _items(_get(dossier, "history")) if h.get("action") == "accept"]
-    return accepted[-1].get("actor") if accepted else None
+def _acting_officer(dossier: Mapping[str, Any], action: str, name: Any) -> Any:
+    """The officer who took ``action`` on the dossier, by the full name recorded with it (or, for
+    a dossier from before names were recorded, the username in its history); never whoever
+    prints the slip."""
+    if name:
+        return name
+    done = [h for h in _items(_get(dossier, "history")) if h.get("action") == action]
+    return done[-1].get("actor") if done else None
 
 
 def _delivery(dossier: Mapping[str, Any]) -> str:
@@ -403,7 +403,11 @@ def _receipt(context: Mapping[str, Any], dossier: Mapping[str, Any]) -> str:
             _in_person_note(dossier),
             _signatures(
                 ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", None),
-                ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", _receiving_officer(dossier)),
+                (
+                    "NGƯỜI TIẾP NHẬN HỒ SƠ",
+                    "(Ký và ghi rõ họ tên)",
+                    _acting_officer(dossier, "accept", _get(dossier, "accepted_by")),
+                ),
             ),
         ]
     )
@@ -423,7 +427,7 @@ def _supplement_request(context: Mapping[str, Any], dossier: Mapping[str, Any]) 
         ]
         for index, item in enumerate(_items(request.get("items")), start=1)
     ]
-    officer = _get(context, "officer_name")
+    officer = _acting_officer(dossier, "request_supplement", request.get("requested_by_name"))
     return "\n".join(
         [
             f"<p>Bộ phận Tiếp nhận và Trả kết quả — {html.escape(agency)} "
@@ -441,7 +445,7 @@ def _supplement_request(context: Mapping[str, Any], dossier: Mapping[str, Any]) 
                 [
                     ("Lý do", request.get("reason")),
                     ("Thời gian yêu cầu", format_time(request.get("requested_at"))),
-                    ("Người yêu cầu", request.get("requested_by")),
+                    ("Người yêu cầu", officer),
                 ]
             ),
             "<p>Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với cán bộ "
@@ -470,7 +474,11 @@ def _refusal(context: Mapping[str, Any], dossier: Mapping[str, Any]) -> str:
             "<p>Xin thông báo để ông/bà được biết và thực hiện./.</p>",
             _signatures(
                 ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", None),
-                ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", _get(context, "officer_name")),
+                (
+                    "NGƯỜI TIẾP NHẬN HỒ SƠ",
+                    "(Ký và ghi rõ họ tên)",
+                    _acting_officer(dossier, "refuse", _get(dossier, "refused_by")),
+                ),
             ),
         ]
     )

@@ -359,6 +359,7 @@ class SupplementRequestOut(_Out):
     items: list[SupplementItemOut]
     requested_at: str
     requested_by: str
+    requested_by_name: str | None  # the officer's full name (form 02)
     resolved_at: str | None
 
 
@@ -456,6 +457,7 @@ class DossierOut(_Out):
     returned_at: str | None
     finished_at: str | None
     refusal_reason: str | None
+    refused_by: str | None  # the desk officer who refused it, by name (form 03)
     stop_reason: str | None
     step: str | None
     step_due_at: str | None

@@ -60,6 +60,7 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
         "returned_at": _iso(d.returned_at),
         "finished_at": _iso(d.finished_at),
         "refusal_reason": d.refusal_reason,
+        "refused_by": d.refused_by,
         "stop_reason": d.stop_reason,
         "step": d.step,
         "step_due_at": _iso(d.step_due_at),
@@ -77,6 +78,7 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
                 ],
                 "requested_at": _iso(s.requested_at),
                 "requested_by": s.requested_by,
+                "requested_by_name": s.requested_by_name,
                 "resolved_at": _iso(s.resolved_at),
             }
             for s in d.supplement_requests

@@ -155,6 +155,7 @@ class SupplementRequest:
     requested_by: str
     from_status: str
     resolved_at: datetime | None = None
+    requested_by_name: str | None = None  # the officer's full name, as form 02 names them
 
 
 @dataclass
@@ -243,6 +244,7 @@ class Dossier:
     returned_at: datetime | None = None
     finished_at: datetime | None = None
     refusal_reason: str | None = None
+    refused_by: str | None = None  # the desk officer's full name, as form 03 names them
     stop_reason: str | None = None
     step: str | None = None  # the current step of processing (see domain/steps.py)
     step_started_at: datetime | None = None
@@ -325,6 +327,7 @@ class Dossier:
                 requested_by=s["requested_by"],
                 from_status=s["from_status"],
                 resolved_at=_dt(s.get("resolved_at")),
+                requested_by_name=s.get("requested_by_name"),
             )
             for s in d.get("supplement_requests", [])
         ]

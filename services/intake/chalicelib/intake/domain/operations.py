@@ -317,6 +317,7 @@ def request_supplement(
             requested_at=at,
             requested_by=actor.username,
             from_status=str(dossier.status),
+            requested_by_name=actor.display_name,
         )
     )
     dossier.record(Action.REQUEST_SUPPLEMENT, target, actor, at, note=reason)
@@ -354,6 +355,7 @@ def resubmit(
 def refuse(dossier: Dossier, actor: Actor, reason: str, at: datetime) -> None:
     target = next_status(dossier.status, Action.REFUSE, actor.roles)
     dossier.refusal_reason = reason
+    dossier.refused_by = actor.display_name
     _finish(dossier, at)
     dossier.record(Action.REFUSE, target, actor, at, note=reason)
 
