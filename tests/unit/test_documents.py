@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from typing import Any
@@ -513,3 +516,27 @@ def test_the_result_slip_before_there_is_a_result(context: dict[str, Any]) -> No
     page = render("result", context)
     assert "Hồ sơ chưa có kết quả điện tử." in page
     assert "<svg" not in page
+
+
+LAZY = """
+import sys
+from chalicelib.intake import documents
+before = "jinja2" in sys.modules or "markupsafe" in sys.modules
+page = documents.render("receipt", {})
+print(before, "jinja2" in sys.modules, page.startswith("<!DOCTYPE html>"))
+"""
+
+
+def test_jinja2_loads_with_the_first_slip_not_with_the_module() -> None:
+    """intake imports the documents package on every cold start and prints a slip on few of
+    them: the template engine is imported by the first render, not before."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "True", "True"]
