@@ -8,13 +8,17 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import segno
 
 from chalicelib.intake.documents import KINDS, UnknownDocumentKind, qr_svg, render
+from motcua_shared.timeutil import VN_TZ
 
 # The national one-stop forms; the result verification slip has its own tests below.
 FORMS = tuple(k for k in KINDS if k != "result")
@@ -347,6 +351,27 @@ def test_receipt_delivery_methods(context: dict[str, Any], method: str, text: st
 def test_times_are_shown_in_vietnam_time(context: dict[str, Any]) -> None:
     context["dossier"]["accepted_at"] = "2026-11-23T02:30:00+00:00"
     assert "09:30 ngày 23/11/2026" in render("receipt", context)
+
+
+def test_the_services_define_vietnam_time_once() -> None:
+    """Vietnam keeps UTC+7 all year (IANA tz database, Asia/Ho_Chi_Minh): one definition,
+    motcua_shared.timeutil.VN_TZ, which the slips and every service use; no module of the
+    services keeps a copy of its own. (The sandboxes stand for outside parties and share no
+    product code: they keep theirs.)"""
+    moment = datetime(2026, 11, 23, 9, 30)
+    assert VN_TZ.utcoffset(moment) == ZoneInfo("Asia/Ho_Chi_Minh").utcoffset(moment)
+    services = Path(__file__).resolve().parents[2] / "services"
+    modules = [
+        *services.glob("*/app.py"),
+        *services.glob("*/chalicelib/**/*.py"),
+        *services.glob("shared/motcua_shared/**/*.py"),
+    ]
+    copies = [
+        str(path.relative_to(services))
+        for path in modules
+        if "timedelta(hours=7)" in path.read_text(encoding="utf-8")
+    ]
+    assert copies == ["shared/motcua_shared/timeutil.py"]
 
 
 def test_supplement_request_uses_the_last_request(context: dict[str, Any]) -> None:
