@@ -128,7 +128,7 @@ class DossierDeadline(DossierEvent):
 
 
 class NationalRecord(_Data):
-    """The dossier in the national public service portal's field names (domain.md section 4)."""
+    """The dossier in the field names of the national public service portal (Cổng Dịch vụ công)."""
 
     MaHoSo: str | None
     MaTTHC: str
