@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import segno
 
-from chalicelib.intake.documents import KINDS, UnknownDocumentKind, qr_svg, render
+from chalicelib.intake.documents import KINDS, UnknownDocumentKind, forms, qr_svg, render
 from motcua_shared.timeutil import VN_TZ
 
 # The national one-stop forms; the result verification slip has its own tests below.
@@ -249,6 +249,13 @@ def test_values_are_escaped(kind: str, context: dict[str, Any]) -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
     assert '"><b>' not in page
     assert "<i>" not in page
+
+
+def test_every_kind_has_a_form_and_a_template() -> None:
+    templates = Path(forms.__file__).parent / "templates"
+    assert tuple(forms.FORMS) == KINDS
+    for kind in KINDS:
+        assert (templates / f"{kind}.html").is_file()
 
 
 def test_unknown_kind_raises(context: dict[str, Any]) -> None:

@@ -7,15 +7,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.intake.documents.formatting import display, format_hours, format_time
+from chalicelib.intake.documents.formatting import (
+    display,
+    format_date_line,
+    format_hours,
+    format_time,
+)
 from chalicelib.intake.documents.labels import (
     ATTACHMENT_STATUSES,
     CHANNELS,
     DASH,
     DELIVERY_METHODS,
     HANDOFF_RESULTS,
+    QR_CAPTION,
+    QR_RESULT_CAPTION,
     STEP_NAMES,
 )
+from chalicelib.intake.documents.qr import qr_svg
 
 Row = tuple[str, str]  # label, value of a two-column table
 Cell = tuple[str, str]  # class, text of a grid cell
@@ -328,3 +336,26 @@ FORMS: dict[str, Form] = {
         verifies_result=True,
     ),
 }
+
+
+def page_variables(kind: str, context: Mapping[str, Any]) -> Variables:
+    """Everything the template of form ``kind`` prints: the page's heading, title and code box,
+    then what the form itself reads from the dossier."""
+    form = FORMS[kind]
+    raw_dossier = context.get("dossier")
+    dossier: Mapping[str, Any] = raw_dossier if isinstance(raw_dossier, Mapping) else {}
+    code = display(get(dossier, "code"))
+    url = display(context.get("verification_url" if form.verifies_result else "tracking_url"))
+    number = f"Mẫu số {form.number} – " if form.number else ""
+    return {
+        "page_title": f"{number}{form.title.capitalize()} – {code}",
+        "form_no": form.number,
+        "title": form.title,
+        "agency": display(context.get("agency_name")).upper(),
+        "date_line": format_date_line(form.dated(dossier)),
+        "code": code,
+        "qr_caption": QR_RESULT_CAPTION if form.verifies_result else QR_CAPTION,
+        "qr_url": "" if url == DASH else url,
+        "qr_svg": "" if url == DASH else qr_svg(url),
+        **form.build(context, dossier),
+    }
