@@ -6,7 +6,8 @@ Chalice keys its dependency cache on the app's own files, so every code change w
 cp311) into ``~/.cache/motcua/lambda-deps/<hash>/``, without what the Lambda runtime already
 has (boto3, botocore, s3transfer, jmespath). The app is then copied to a build directory with
 that site-packages and the shared package in ``vendor/`` and an empty ``requirements.txt``:
-Chalice only zips it (see ../shared/stack-notes.md on Chalice and shared code).
+Chalice only zips it (it silently drops a local path in ``requirements.txt`` and does not
+follow a symlinked ``chalicelib/``, so the shared package cannot reach it any other way).
 
 Every module travels with its bytecode. /var/task is read-only, so a package without it makes
 every cold start compile each module it imports (measured here: importing intake's handler with

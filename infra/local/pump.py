@@ -6,7 +6,7 @@
   one before only when that one ended exactly at the checkpoint (nothing new, or all handled), as
   Lambda does; otherwise (a failure, a rewind, a checkpoint set from outside) it takes a fresh
   AFTER_SEQUENCE_NUMBER iterator from the checkpoint. (moto's iterators went astray after a
-  cancelled transaction, see stack-notes, because moto put back a copy of the whole table with
+  cancelled transaction (moto 5.2.5), because moto put back a copy of the whole table with
   its stream; motofix.py keeps the table and its stream.) The shard list is looked up again
   every ``SHARD_REFRESH_S``: most polls find nothing new, and asking for the shards each time
   was a third of the requests the idle pump made. A record still failing after ``max_retries``

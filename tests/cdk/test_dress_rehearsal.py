@@ -19,9 +19,9 @@ What it holds to, from outside the code:
 
 CloudFormation references (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, pseudo parameters) are resolved
 to resources that moto creates from the template's own properties (table keys and indexes,
-queue and bucket names, the user pool and its groups, the secrets). Before the fix of issue 14
-item 3, notify's functions could not even start: the receipt secrets' placeholder was a random
-string that notify parsed as JSON at import.
+queue and bucket names, the user pool and its groups, the secrets). Before 2026-12-03 notify's
+functions could not even start: the receipt secrets' placeholder was a random string that
+notify parsed as JSON at import.
 """
 
 from __future__ import annotations

@@ -68,3 +68,19 @@ def test_every_module_ships_with_bytecode_lambda_can_use(synth: Synth, stage: st
         assert {"app.py", "chalice/app.py", f"chalicelib/{service}/service.py"} <= listed
         assert not missing, (service, len(missing), missing[:5])
         assert not stale, (service, stale[:5])
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_intake_ships_the_slip_templates_and_jinja2(synth: Synth, stage: str) -> None:
+    """The printable slips are Jinja2 templates read from chalicelib/ at run time: a package
+    without them (or without Jinja2) would answer every print with a 500."""
+    root = Path(__file__).resolve().parents[2] / "services" / "intake"
+    templates = sorted(
+        path.relative_to(root).as_posix()
+        for path in (root / "chalicelib" / "intake" / "documents" / "templates").iterdir()
+    )
+    assert "chalicelib/intake/documents/templates/receipt.html" in templates
+    with zipfile.ZipFile(_packages(synth, stage)["intake"]) as archive:
+        listed = set(archive.namelist())
+    assert set(templates) <= listed
+    assert {"jinja2/__init__.py", "markupsafe/__init__.py"} <= listed

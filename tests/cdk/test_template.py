@@ -222,7 +222,7 @@ def test_secret_placeholders_have_the_shape_their_service_reads(synth: Synth, st
     """CloudFormation AWS::SecretsManager::Secret GenerateSecretString: without a template the
     first value is a random password; with SecretStringTemplate and GenerateStringKey it is
     that JSON object plus the password under that key. notify reads its receipt secrets as a
-    JSON object {provider: secret}: a random string would stop it (issue 14, item 3)."""
+    JSON object {provider: secret}: a random string would stop it."""
     generated = {
         body["Properties"]["Name"]: body["Properties"]["GenerateSecretString"]
         for body in synth.resources(stage, "AWS::SecretsManager::Secret").values()
@@ -353,7 +353,7 @@ def test_user_pool_groups_and_buckets(synth: Synth, stage: str) -> None:
 def test_buckets_of_evidence_keep_every_version_and_intake_reads_them_by_version(
     synth: Synth, stage: str
 ) -> None:
-    """A submitted file is pinned by its S3 version (issue 14, item 9), so each bucket of
+    """A submitted file is pinned by its S3 version, so each bucket of
     resources.py is versioned as defined there, and no lifecycle rule expires a noncurrent
     version except the drafts' rule, whose tag a submitted file no longer carries. A request
     that names a version needs the *Version* actions: "If you include a versionId in your

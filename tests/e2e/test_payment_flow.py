@@ -155,7 +155,7 @@ def test_twenty_concurrent_identical_ipns_make_one_payment(stack: RunningStack) 
 def test_paying_after_a_withdrawal_and_after_a_counter_payment_is_owed_back(
     stack: RunningStack,
 ) -> None:
-    """The hostile client of issue 14: it paid a withdrawn dossier's fee, and a fee already paid
+    """A hostile client: it paid a withdrawn dossier's fee, and a fee already paid
     at the counter. Each IPN is recorded and answered 00 (VNPay's protocol: the order exists, the
     amount is right, it was not confirmed before; the bank has the money), the payment is owed
     back and listed for the desk, and no new attempt can start (409)."""

@@ -32,7 +32,7 @@ def test_designed_dossiers_give_the_figures_worked_out_by_hand(stack: RunningSta
     """Decision 766/QĐ-TTg's progress indicator and satisfaction index over the whole stack, with
     the expected figures stated here, not recomputed by the product. Each dossier finishes
     seconds after its acceptance, days before its 5-working-day appointment: early — unless it
-    had more than one supplement request, which Decision 766 counts as late (domain.md §3).
+    had more than one supplement request, which Decision 766 counts as late.
     Outcomes that need a chosen clock (on time, late by the hour, overdue, refused: in no unit)
     are in tests/service/test_intake_stats.py."""
     unit = f"Phòng Thiết kế {uuid.uuid4().hex[:8]}"  # this run's dossiers alone

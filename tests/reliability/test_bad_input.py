@@ -133,7 +133,8 @@ def test_deep_nesting_on_the_public_callback_is_400(stack: RunningStack) -> None
 
 
 def signed_postal(stack: RunningStack, data: str, secret: str | None = None) -> dict[str, str]:
-    """A callback as the post office sends it (domain.md §6): SignData = hex HMAC-SHA256 of the
+    """A callback as the post office sends it (the protocol the product defines for it, the
+    post office publishing none: delivery/postoffice.py): SignData = hex HMAC-SHA256 of the
     Data string with the shared secret (stack.json)."""
     key = (secret or stack.state["postal"]["callback_secret"]).encode()
     signature = hmac.new(key, data.encode(), hashlib.sha256).hexdigest()

@@ -1,7 +1,7 @@
 """An event's inbox mark is written with its effect, never before it.
 
-The outbox/inbox rule (shared/architecture.md: "consumers are idempotent on the event id"; the
-inbox of motcua_shared/inbox.py): a consumer that records "event applied" and then fails to apply
+The outbox/inbox rule (consumers are idempotent on the event id: the inbox of
+motcua_shared/inbox.py): a consumer that records "event applied" and then fails to apply
 it takes every redelivery for a duplicate, and the event is lost. So the mark goes into the same
 DynamoDB transaction as the effect (both or neither, AWS: TransactWriteItems is all-or-nothing),
 or after an effect that is idempotent by itself.
@@ -10,9 +10,9 @@ Each test makes the effect's own DynamoDB write fail once, at the boundary (boto
 real storage call with a ClientError, as DynamoDB does when throttled), delivers the event through
 a real SQS queue with its redrive policy, and shows that the redelivery applies it exactly once.
 
-The audit of every consumer (issue 14, item 7):
+The audit of every consumer:
 - payment (dossier.fee_requested): marked BEFORE saving the fee; fixed, tested here;
-  (the closing events, new with item 6): idempotent effects, then the mark; tested here;
+  (the events that close the fee, domain/closure.py): idempotent effects, then the mark; tested;
 - notify: the mark is recorded after its effects, each idempotent (a notification is keyed by
   event, channel and recipient and sent once: tests/service/test_faults.py);
 - delivery: no mark; the dossier copy is overwritten, the shipment is keyed by dossier and

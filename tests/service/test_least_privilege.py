@@ -1,4 +1,4 @@
-"""Who sees and does what, in-process against moto (issue 14, items 16–18): the receipt slip names
+"""Who sees and does what, in-process against moto: the receipt slip names
 the officer who received the dossier, a citizen's notification list holds only what was sent to
 the applicant, and only the assigned officer acts on an assigned dossier."""
 

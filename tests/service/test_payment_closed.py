@@ -1,10 +1,10 @@
 """A fee that is closed takes no more money, and money that arrives anyway is owed back.
 
 A fee is closed once paid (at the counter, or online) or no longer owed (the dossier withdrawn,
-refused or stopped). The hostile client of issue 14 paid after a withdrawal and again after a
-counter payment: both IPNs answered 00 and the money was silently kept. The rules held here:
+refused or stopped). Before 2026-12-03 a hostile client paid after a withdrawal and again after
+a counter payment: both IPNs answered 00 and the money was silently kept. The rules held here:
 
-- VNPay's IPN protocol (shared/domain.md §5): verify the signature, find the order, check the
+- VNPay's IPN protocol (VNPay API 2.1.0): verify the signature, find the order, check the
   amount, check it is not already confirmed, answer ``RspCode``. The money of a paid IPN is taken
   by the bank whatever we answer: an order found, of the right amount and not confirmed before,
   is recorded (here as ``refund_due``) and answered ``00 Confirm Success``; its replay ``02``.
@@ -387,7 +387,7 @@ def test_a_success_after_we_expired_the_attempt_is_still_money_in(
     payment: Client, auth: Auth, owed: dict[str, Any], vnpay: VnpaySandbox
 ) -> None:
     """Reconciliation expired an attempt VNPay still held open; the citizen then paid it. That
-    order was never confirmed to VNPay (domain.md §5: check it is not already confirmed): the
+    order was never confirmed to VNPay (VNPay's IPN: check it is not already confirmed): the
     notification is applied (00), not dismissed as a duplicate (02) with the money kept."""
     import requests
 

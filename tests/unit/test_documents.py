@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import segno
 
-from chalicelib.intake.documents import KINDS, UnknownDocumentKind, qr_svg, render
+from chalicelib.intake.documents import KINDS, UnknownDocumentKind, forms, qr_svg, render
+from motcua_shared.timeutil import VN_TZ
 
 # The national one-stop forms; the result verification slip has its own tests below.
 FORMS = tuple(k for k in KINDS if k != "result")
@@ -244,6 +251,13 @@ def test_values_are_escaped(kind: str, context: dict[str, Any]) -> None:
     assert "<i>" not in page
 
 
+def test_every_kind_has_a_form_and_a_template() -> None:
+    templates = Path(forms.__file__).parent / "templates"
+    assert tuple(forms.FORMS) == KINDS
+    for kind in KINDS:
+        assert (templates / f"{kind}.html").is_file()
+
+
 def test_unknown_kind_raises(context: dict[str, Any]) -> None:
     with pytest.raises(UnknownDocumentKind):
         render("notice_of_stop", context)
@@ -344,6 +358,27 @@ def test_receipt_delivery_methods(context: dict[str, Any], method: str, text: st
 def test_times_are_shown_in_vietnam_time(context: dict[str, Any]) -> None:
     context["dossier"]["accepted_at"] = "2026-11-23T02:30:00+00:00"
     assert "09:30 ngày 23/11/2026" in render("receipt", context)
+
+
+def test_the_services_define_vietnam_time_once() -> None:
+    """Vietnam keeps UTC+7 all year (IANA tz database, Asia/Ho_Chi_Minh): one definition,
+    motcua_shared.timeutil.VN_TZ, which the slips and every service use; no module of the
+    services keeps a copy of its own. (The sandboxes stand for outside parties and share no
+    product code: they keep theirs.)"""
+    moment = datetime(2026, 11, 23, 9, 30)
+    assert VN_TZ.utcoffset(moment) == ZoneInfo("Asia/Ho_Chi_Minh").utcoffset(moment)
+    services = Path(__file__).resolve().parents[2] / "services"
+    modules = [
+        *services.glob("*/app.py"),
+        *services.glob("*/chalicelib/**/*.py"),
+        *services.glob("shared/motcua_shared/**/*.py"),
+    ]
+    copies = [
+        str(path.relative_to(services))
+        for path in modules
+        if "timedelta(hours=7)" in path.read_text(encoding="utf-8")
+    ]
+    assert copies == ["shared/motcua_shared/timeutil.py"]
 
 
 def test_supplement_request_uses_the_last_request(context: dict[str, Any]) -> None:
@@ -513,3 +548,27 @@ def test_the_result_slip_before_there_is_a_result(context: dict[str, Any]) -> No
     page = render("result", context)
     assert "Hồ sơ chưa có kết quả điện tử." in page
     assert "<svg" not in page
+
+
+LAZY = """
+import sys
+from chalicelib.intake import documents
+before = "jinja2" in sys.modules or "markupsafe" in sys.modules
+page = documents.render("receipt", {})
+print(before, "jinja2" in sys.modules, page.startswith("<!DOCTYPE html>"))
+"""
+
+
+def test_jinja2_loads_with_the_first_slip_not_with_the_module() -> None:
+    """intake imports the documents package on every cold start and prints a slip on few of
+    them: the template engine is imported by the first render, not before."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "True", "True"]

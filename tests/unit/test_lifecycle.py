@@ -12,7 +12,7 @@ from chalicelib.intake.domain.model import NATIONAL_STATUS, Action, Role, Status
 from motcua_shared.errors import Forbidden
 
 
-# The rules of the issues, written out independently of the implementation.
+# The lifecycle the product specifies, written out by hand, independently of the implementation.
 def _rules() -> dict[tuple[str, str, str], str]:
     allowed = {
         ("draft", "submit", "citizen"): "submitted",
@@ -74,7 +74,7 @@ def test_every_status_action_role(status: Status, action: Action, role: Role) ->
             next_status(status, action, {role})
 
 
-# Least privilege on an assigned dossier (issue 14, item 18), written out by hand: of what the
+# Least privilege on an assigned dossier, written out by hand: of what the
 # table allows, a processing officer approves and asks for supplements only on the dossiers
 # assigned to them; every other allowed (status, action, role) is open to whoever holds the role.
 ASSIGNEE_ONLY = {

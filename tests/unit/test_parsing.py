@@ -178,8 +178,9 @@ def signed_callback(data: str, secret: str = POSTAL_SECRET) -> dict[str, str]:
     ],
 )
 def test_a_signed_callback_with_unreadable_data_is_invalid_not_a_crash(data: str) -> None:
-    """The product's callback protocol (domain.md §6): SignData is HMAC-SHA256 of the Data
-    string; Data that verifies but cannot be read is InvalidCallback (400), not ValueError."""
+    """The post office callback protocol (delivery/postoffice.py): SignData is HMAC-SHA256 of
+    the Data string; Data that verifies but cannot be read is InvalidCallback (400), not
+    ValueError."""
     with pytest.raises(InvalidCallback):
         post_office().read_callback(signed_callback(data))
 

@@ -1,6 +1,6 @@
 """When money that arrived online for a dossier's fee is owed back (plain Python, no AWS).
 
-The rule (issue 14, item 6): a fee is owed once. An online payment that closed the fee is owed
+The rule: a fee is owed once. An online payment that closed the fee is owed
 back when payment later hears that the fee was also paid at the counter (intake takes a counter
 payment only while the dossier still waits for its fee, so it never applied the online one), or
 that the dossier was withdrawn, refused or stopped before the money came. Expected answers are

@@ -75,10 +75,13 @@ class NotFound(ApiError):
 
 
 class Conflict(ApiError):
+    """Another writer changed the record first (optimistic locking). Raised for dossiers,
+    payments, shipments and notifications alike: the message names no kind of record."""
+
     status = 409
     code = "conflict"
     message = "Someone else changed this record at the same time; reload and try again."
-    message_vi = "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại và thử lại."
+    message_vi = "Dữ liệu vừa được người khác cập nhật; vui lòng tải lại và thử lại."
 
 
 class NoSuchRoute(ApiError):

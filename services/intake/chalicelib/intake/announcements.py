@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.domain.model import Action, Dossier, HistoryEntry
+from chalicelib.intake.domain.model import NATIONAL_STATUS, Action, Dossier, HistoryEntry, Status
 
 if TYPE_CHECKING:
     from motcua_shared.events import Envelope
@@ -37,15 +37,16 @@ EVENT_TYPES: dict[Action, str] = {
 }
 
 
-def _common(dossier: Dossier, actor: str) -> dict[str, Any]:
+def _common(dossier: Dossier, actor: str, status: Status) -> dict[str, Any]:
+    """What every dossier event carries; ``status``: the one the announced step produced."""
     from motcua_shared.events import dossier as schema
 
     return {
         "dossier_id": dossier.id,
         "procedure_code": dossier.procedure_code,
         "procedure_name": dossier.procedure_name,
-        "status": str(dossier.status),
-        "national_status": dossier.national_status,
+        "status": str(status),
+        "national_status": NATIONAL_STATUS[status],
         "actor": actor,
         "code": dossier.code,
         "owner_sub": dossier.owner_sub,
@@ -127,13 +128,15 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
 
 def announce(dossier: Dossier, step: HistoryEntry) -> Envelope | None:
     """The event announcing one step of the dossier's history (None: the step is another
-    service's news, already announced by it)."""
+    service's news, already announced by it). The event's status is the one this step produced:
+    a write of several steps (accepting a dossier whose procedure has a fee also requests the
+    fee) announces each with its own, not the status after the whole write."""
     from motcua_shared.events import new_event
 
     action = Action(step.action)
     if action not in EVENT_TYPES:
         return None
-    data = _data(dossier, action, _common(dossier, step.actor))
+    data = _data(dossier, action, _common(dossier, step.actor, Status(step.to_status)))
     return new_event(
         EVENT_TYPES[action], source=SOURCE, dossier_id=dossier.id, data=data, occurred_at=step.at
     )
@@ -147,7 +150,7 @@ def deadline_alert(dossier: Dossier, kind: str, at: Any) -> Envelope:
     assert dossier.step is not None
     assert dossier.step_due_at is not None
     data = schema.DossierDeadline(
-        **_common(dossier, "system"),
+        **_common(dossier, "system", dossier.status),
         step=dossier.step,
         step_due_at=dossier.step_due_at,
         due_at=dossier.due_at,

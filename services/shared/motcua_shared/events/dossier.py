@@ -20,7 +20,11 @@ class Contact(_Data):
 
 
 class DossierEvent(_Data):
-    """What every dossier event carries."""
+    """What every dossier event carries. ``status`` and ``national_status`` are the ones the
+    announced step produced: when one write takes several steps (accepting a dossier whose
+    procedure has a fee also requests the fee), each event carries its own step's status
+    (``dossier.accepted``: accepted, 2; then ``dossier.fee_requested``: fee_requested, 6), not
+    the status after the whole write. The other fields describe the dossier after the write."""
 
     dossier_id: str
     procedure_code: str
@@ -124,7 +128,7 @@ class DossierDeadline(DossierEvent):
 
 
 class NationalRecord(_Data):
-    """The dossier in the national public service portal's field names (domain.md section 4)."""
+    """The dossier in the field names of the national public service portal (Cổng Dịch vụ công)."""
 
     MaHoSo: str | None
     MaTTHC: str

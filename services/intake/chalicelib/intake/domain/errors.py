@@ -12,8 +12,7 @@ class InvalidTransition(ApiError):
     message_vi = "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ."
 
 
-class UnknownProcedure(ApiError):
-    status = 404
+class UnknownProcedure(NotFound):
     code = "unknown_procedure"
     message = "No procedure has this code."
     message_vi = "Không có thủ tục hành chính với mã này."

@@ -1,4 +1,4 @@
-"""The dossier as the national public service portal records it (domain.md section 4)."""
+"""The dossier as the national public service portal (Cổng Dịch vụ công quốc gia) records it."""
 
 from __future__ import annotations
 

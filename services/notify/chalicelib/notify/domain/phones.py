@@ -1,4 +1,4 @@
-"""Checking and normalising the applicant's contacts (domain.md section 7)."""
+"""Checking and normalising the applicant's contacts (Vietnamese mobile numbers, email)."""
 
 from __future__ import annotations
 

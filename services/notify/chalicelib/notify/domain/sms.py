@@ -1,4 +1,4 @@
-"""SMS text: removing Vietnamese diacritics and counting message parts (domain.md section 7).
+"""SMS text: removing Vietnamese diacritics and counting message parts (3GPP TS 23.038).
 
 Brandname SMS are sent without diacritics: the GSM 03.38 7-bit alphabet gives 160 characters for
 one part and 153 per part beyond (the rest of each part is the concatenation header). A single
