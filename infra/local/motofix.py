@@ -35,6 +35,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+# Each `# type: ignore[method-assign]` (and the two on Queue.attributes) below is this module's
+# purpose: replacing a method of moto's classes, which mypy rightly reports as unusual.
 _state = threading.local()
 _installed = False
 # The moto these patches were written against and checked with (tests/service/test_local_moto.py);
