@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, CfnResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
@@ -19,7 +19,7 @@ from constructs import Construct
 
 from infra.cdk.config import StageConfig
 from infra.cdk.nag import suppress
-from infra.cdk.services import ServiceApp
+from infra.cdk.services import NoCfnResource, ServiceApp
 from motcua_shared import headers as security
 from motcua_shared.errors import NoSuchRoute
 
@@ -289,7 +289,10 @@ class WebApp(Construct):
         )
         # CDK's own function behind BucketDeployment (one per stack, beside this construct).
         stack = Stack.of(self)
-        bucket_id = stack.get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
+        bucket_resource = self.bucket.node.default_child
+        if not isinstance(bucket_resource, CfnResource):
+            raise NoCfnResource(self.bucket.node.path)
+        bucket_id = stack.get_logical_id(bucket_resource)
         assets = f"cdk-hnb659fds-assets-{stage.account}-{stage.region}"
         grants = [
             *(f"Action::s3:{a}" for a in ("GetObject*", "GetBucket*", "List*", "DeleteObject*")),

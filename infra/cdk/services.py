@@ -48,6 +48,14 @@ def subscribers_of(service: str, resources: Resources) -> list[str]:
     return sorted(found)
 
 
+class NoRestApi(LookupError):
+    """The service declares no HTTP route, so SAM made it no API and no API stage."""
+
+
+class NoCfnResource(TypeError):
+    """A construct whose default child is not a CloudFormation resource (it has no ARN to name)."""
+
+
 @dataclass
 class Function:
     logical_id: str
@@ -184,7 +192,7 @@ class ServiceApp(Construct):
     def _configure_api(self, template: dict[str, Any], stage: StageConfig) -> CfnResource | None:
         if "RestAPI" not in template["Resources"]:
             return None
-        api = self.app.get_resource("RestAPI")
+        api: CfnResource = self.app.get_resource("RestAPI")  # (chalice is untyped)
         self.access_logs = logs.LogGroup(
             self,
             "access-logs",
@@ -219,7 +227,8 @@ class ServiceApp(Construct):
     @property
     def api_stage_logical_id(self) -> str:
         """The stage resource SAM creates for the API (``<api id><stage>Stage``)."""
-        assert self.rest_api is not None
+        if self.rest_api is None:
+            raise NoRestApi(self.service)
         return str(Stack.of(self).resolve(self.rest_api.logical_id)) + "apiStage"
 
 
@@ -376,7 +385,8 @@ def _explain_wildcards(role: iam.Role, service: str, resources: Resources, data:
 
     def arn_of(construct: Construct) -> str:
         child = construct.node.default_child
-        assert isinstance(child, CfnResource)
+        if not isinstance(child, CfnResource):
+            raise NoCfnResource(construct.node.path)
         return f"<{stack.resolve(child.logical_id)}.Arn>"
 
     findings: list[tuple[str, str]] = []

@@ -282,6 +282,8 @@ def serve(
     threading.Thread(target=gateway.serve_forever, name="gateway", daemon=True).start()
     pump.start()
 
+    vnpay_base_url = os.environ["VNPAY_PAY_URL"].rsplit("/paymentv2/", 1)[0]
+    postal_base_url = os.environ["POSTAL_BASE_URL"]
     state = {
         "gateway_url": gateway_url,
         "aws_endpoint": endpoint,
@@ -298,12 +300,12 @@ def serve(
         "vnpay": {
             "tmn_code": os.environ["VNPAY_TMN_CODE"],
             "hash_secret": os.environ["VNPAY_HASH_SECRET"],
-            "pay_base_url": os.environ["VNPAY_PAY_URL"].rsplit("/paymentv2/", 1)[0],
+            "pay_base_url": vnpay_base_url,
         },
         "postal": {
             "callback_secret": os.environ["POSTAL_CALLBACK_SECRET"],
             "access_token": os.environ["POSTAL_ACCESS_TOKEN"],
-            "base_url": os.environ["POSTAL_BASE_URL"],
+            "base_url": postal_base_url,
         },
         "notify": {"receipt_secrets": json.loads(os.environ["NOTIFY_RECEIPT_SECRETS"])},
         "apis": {service: f"{gateway_url}/{service}" for service in SERVICES},
@@ -326,8 +328,8 @@ def serve(
         "\nmotcua is running.\n"
         f"  Web portal:     {gateway_url}/\n"
         + "".join(f"  {s + ' API:':<15} {gateway_url}/{s}/openapi.json\n" for s in SERVICES)
-        + f"  VNPay sandbox:  {state['vnpay']['pay_base_url']}\n"
-        + f"  Post office:    {state['postal']['base_url']}\n"
+        + f"  VNPay sandbox:  {vnpay_base_url}\n"
+        + f"  Post office:    {postal_base_url}\n"
         + f"  Local AWS:      {endpoint}  (sent SMS/e-mail: {endpoint}/moto-api/data.json)\n"
         f"  Stack details:  {state_file}\n"
         f"  Demo accounts:  {', '.join(u.username for u in DEMO_USERS)}"

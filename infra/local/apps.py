@@ -30,9 +30,10 @@ def load_app(service: str) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     add_service_paths()
-    spec = importlib.util.spec_from_file_location(name, SERVICES_DIR / service / "app.py")
-    assert spec is not None
-    assert spec.loader is not None
+    path = SERVICES_DIR / service / "app.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"no Python module to load at {path}", name=name, path=str(path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:

@@ -35,6 +35,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+# Each `# type: ignore[method-assign]` (and the two on Queue.attributes) below is this module's
+# purpose: replacing a method of moto's classes, which mypy rightly reports as unusual.
 _state = threading.local()
 _installed = False
 # The moto these patches were written against and checked with (tests/service/test_local_moto.py);
@@ -122,17 +124,18 @@ def _install_transactions() -> None:
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         saved = _save(self, transact_items)
         if saved is None:
-            return original(self, transact_items)  # type: ignore[no-any-return]
+            return original(self, transact_items)
         _state.saving_own_items = True
         try:
-            return original(self, transact_items)  # type: ignore[no-any-return]
+            return original(self, transact_items)
         except BaseException:
             saved.restore()
             raise
         finally:
             _state.saving_own_items = False
 
-    models.copy = _CopyKeepingTables()  # type: ignore[assignment]
+    # moto's module imports `copy` without exporting it: replace the name it looks up
+    vars(models)["copy"] = _CopyKeepingTables()
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
@@ -161,7 +164,7 @@ def _install_partition_queries() -> None:
     def all_items(self: Any) -> list[Any]:
         partition = getattr(_state, "partition", None)
         if partition is None or partition[0] is not self:
-            return original_all_items(self)  # type: ignore[no-any-return]
+            return original_all_items(self)
         bucket = self.items.get(partition[1])  # (a defaultdict: get adds nothing)
         if bucket is None:
             return []
@@ -246,7 +249,10 @@ def install() -> None:
     _install_transactions()
     _install_partition_queries()
     _install_sending()
-    responses.method_names_from_class = functools.cache(responses.method_names_from_class)
+    # imported from moto.core.utils, not exported: replace the name responses looks up
+    vars(responses)["method_names_from_class"] = functools.cache(
+        vars(responses)["method_names_from_class"]
+    )
     _installed = True
 
 

@@ -41,6 +41,8 @@ class S3CorsProxy(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):  # (socketserver's type allows it; AF_INET gives str)
+            host = host.decode("ascii")
         return f"http://{host}:{port}"
 
 

@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from infra.ops.dlq import DeadLetter, DeadLetterQueue, Location, default_stack_file
@@ -86,7 +87,7 @@ def print_letters(letters: list[DeadLetter], queue: str) -> None:
     print_table(rows)
 
 
-def print_table(rows: list[tuple[str, ...]]) -> None:
+def print_table(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])), row[-1])

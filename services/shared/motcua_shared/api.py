@@ -16,7 +16,6 @@ handles a queue or a schedule — does not pay for pydantic and the body models 
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -35,30 +34,24 @@ from motcua_shared.errors import (
 from motcua_shared.headers import answer_headers
 from motcua_shared.logs import get_logger
 from motcua_shared.parsing import parse_json
+from motcua_shared.routes import MAX_BODY_BYTES as MAX_BODY_BYTES
+from motcua_shared.routes import PUBLIC as PUBLIC
+from motcua_shared.routes import SIGNED_IN as SIGNED_IN
+from motcua_shared.routes import Operation as Operation
+from motcua_shared.routes import PayloadTooLarge as PayloadTooLarge
+from motcua_shared.routes import schema_model as schema_model
 from motcua_shared.settings import BaseSettings
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
-
-# No JSON body of ours is larger; attachments go straight to S3.
-MAX_BODY_BYTES = 256 * 1024
-
-PUBLIC: tuple[str, ...] = ()
-"""Roles of a route anyone may call without signing in."""
-
-SIGNED_IN: tuple[str, ...] = ("*",)
-"""Roles of a route any signed-in user may call (ownership is checked by the handler)."""
 
 B = TypeVar("B", bound="BaseModel")
 
 logger = get_logger()
 
 
-class PayloadTooLarge(ApiError):
-    status = 413
-    code = "payload_too_large"
-    message = f"The request body is larger than {MAX_BODY_BYTES} bytes."
-    message_vi = f"Nội dung yêu cầu vượt quá {MAX_BODY_BYTES} byte."
+class NoCurrentRequest(RuntimeError):
+    """A view ran outside a Chalice request (Chalice sets ``current_request`` before a view)."""
 
 
 @dataclass(frozen=True)
@@ -79,45 +72,6 @@ class ApiRequest(Generic[B]):
         if self.principal is None:
             raise Unauthenticated()
         return self.principal
-
-
-@dataclass(frozen=True)
-class Operation:
-    path: str
-    method: str
-    name: str
-    summary: str
-    roles: tuple[str, ...]
-    status: int
-    body_name: str | None  # a model of the Api's schemas module
-    query: tuple[str, ...]
-    errors: tuple[type[ApiError], ...]
-    # Media types of the success response (a printable page is text/html, a report text/csv).
-    content_types: tuple[str, ...] = ("application/json",)
-    schemas: str | None = None
-    response_name: str | None = None  # the success body's model (JSON), for the document
-
-    @property
-    def body(self) -> type[BaseModel] | None:
-        """The body's model, imported on first use."""
-        if self.body_name is None:
-            return None
-        return schema_model(self.schemas, self.body_name)
-
-    @property
-    def response(self) -> type[BaseModel] | None:
-        """The success body's model (documentation only: handlers build their answers)."""
-        if self.response_name is None:
-            return None
-        return schema_model(self.schemas, self.response_name)
-
-
-def schema_model(schemas: str | None, name: str) -> type[BaseModel]:
-    """A body or answer model of the schemas module, by name (the module imported on first use)."""
-    if schemas is None:
-        raise LookupError(f"body {name!r} is named but the Api has no schemas module")
-    model: type[BaseModel] = getattr(importlib.import_module(schemas), name)
-    return model
 
 
 def _validation_error_of(exc: Exception) -> ValidationError | None:
@@ -316,7 +270,8 @@ class Api:
         self, roles: tuple[str, ...], body: str | None, path: dict[str, str]
     ) -> ApiRequest[Any]:
         current = self.app.current_request
-        assert current is not None
+        if current is None:
+            raise NoCurrentRequest(self.app.app_name)
         principal = None
         if roles:
             principal = self.verifier.principal(current.headers.get("authorization"))
@@ -337,7 +292,7 @@ class Api:
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3 document of every declared route."""
-        from motcua_shared.openapi import build_document
+        from motcua_shared.openapi import build_document  # when the document is asked for
 
         document: dict[str, Any] = build_document(self)
         return document

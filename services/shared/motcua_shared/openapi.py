@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from motcua_shared.api import SIGNED_IN, PayloadTooLarge
 from motcua_shared.errors import (
     ApiError,
     Conflict,
@@ -14,11 +14,24 @@ from motcua_shared.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from motcua_shared.routes import SIGNED_IN, Operation, PayloadTooLarge
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from motcua_shared.api import Api, Operation
+
+class DeclaredApi(Protocol):
+    """What the document is built from (:class:`motcua_shared.api.Api` is one)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def base_path(self) -> str: ...
+    @property
+    def operations(self) -> Sequence[Operation]: ...
+
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -45,7 +58,8 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
-def build_document(api: Api) -> dict[str, Any]:
+def build_document(api: DeclaredApi) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the API's declared operations."""
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {"Error": _ERROR_SCHEMA}
     for op in api.operations:

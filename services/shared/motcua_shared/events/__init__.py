@@ -5,14 +5,8 @@ queues of the services that subscribe to it (routing in infra/resources.py). Con
 envelope and the ``data`` against the schema registered for ``type`` and ``version``.
 """
 
-from motcua_shared.events.envelope import (
-    Envelope,
-    UnknownEventType,
-    new_event,
-    parse_event,
-    schema_for,
-)
-from motcua_shared.events.registry import EVENT_SCHEMAS
+from motcua_shared.events.envelope import Envelope, new_event, parse_event
+from motcua_shared.events.registry import EVENT_SCHEMAS, UnknownEventType, schema_for
 
 __all__ = [
     "EVENT_SCHEMAS",

@@ -8,11 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from motcua_shared.events.registry import schema_for
 from motcua_shared.timeutil import now
-
-
-class UnknownEventType(ValueError):
-    """No schema is registered for this event type and version."""
 
 
 class Envelope(BaseModel):
@@ -27,16 +24,6 @@ class Envelope(BaseModel):
     source: str
     dossier_id: str
     data: dict[str, Any]
-
-
-def schema_for(event_type: str, version: int) -> type[BaseModel]:
-    from motcua_shared.events.registry import EVENT_SCHEMAS
-
-    try:
-        schema: type[BaseModel] = EVENT_SCHEMAS[(event_type, version)]
-    except KeyError:
-        raise UnknownEventType(f"{event_type} v{version}") from None
-    return schema
 
 
 def new_event(

@@ -1,10 +1,21 @@
-"""(event type, version) → schema of its ``data``. Adding a type here is changing the contract."""
+"""(event type, version) → schema of its ``data``. Adding a type here is changing the contract.
+
+The schemas are imported module by module, not through the ``motcua_shared.events`` package,
+whose ``__init__`` imports this module.
+"""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
-from motcua_shared.events import dossier, payment, shipment
+import motcua_shared.events.dossier as dossier
+import motcua_shared.events.payment as payment
+import motcua_shared.events.shipment as shipment
+
+
+class UnknownEventType(ValueError):
+    """No schema is registered for this event type and version."""
+
 
 EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("dossier.created", 1): dossier.DossierCreated,
@@ -35,3 +46,11 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[BaseModel]] = {
     ("shipment.failed", 1): shipment.ShipmentEvent,
     ("shipment.returned", 1): shipment.ShipmentEvent,
 }
+
+
+def schema_for(event_type: str, version: int) -> type[BaseModel]:
+    """The schema of the ``data`` of events of this type and version."""
+    try:
+        return EVENT_SCHEMAS[(event_type, version)]
+    except KeyError:
+        raise UnknownEventType(f"{event_type} v{version}") from None

@@ -130,7 +130,7 @@ class Shipment:
     def to_document(self) -> dict[str, Any]:
         doc = asdict(self)
         doc.pop("version")
-        return _encode(doc)
+        return {key: _encode(value) for key, value in doc.items()}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any], version: int | None) -> Shipment:

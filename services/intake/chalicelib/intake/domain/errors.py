@@ -149,3 +149,8 @@ class DocumentNotRequested(ApiError):
         "uploaded again."
     )
     message_vi = "Hồ sơ đã được nộp: chỉ được tải lên lại các giấy tờ mà cán bộ yêu cầu bổ sung."
+
+
+class NoOpenSupplement(RuntimeError):
+    """A dossier awaits a supplement but holds no open request: its record contradicts itself
+    (an internal error, not the caller's)."""

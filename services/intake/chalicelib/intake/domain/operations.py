@@ -18,6 +18,7 @@ from chalicelib.intake.domain.errors import (
     ExtensionNotNeeded,
     InvalidNewDueDate,
     InvalidTransition,
+    NoOpenSupplement,
     UnknownDocument,
     WrongAmount,
 )
@@ -338,7 +339,8 @@ def resubmit(
     request = dossier.open_supplement
     previous = Status(request.from_status) if request else None
     target = next_status(dossier.status, Action.RESUBMIT, actor.roles, previous=previous)
-    assert request is not None
+    if request is None:
+        raise NoOpenSupplement(dossier.id)
     freeze_documents(dossier, procedure, stored, policy, at)
     request.resolved_at = at
     if dossier.due_at is not None:

@@ -20,6 +20,10 @@ NO_UNIT = "-"
 COUNTERS = ("finished", "early", "on_time", "late", "processing_minutes", "negative")
 
 
+class UnfinishedSnapshot(ValueError):
+    """A day's counters asked of a dossier that has not finished."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What of a dossier the statistics depend on."""
@@ -92,7 +96,9 @@ class Snapshot:
 
     @property
     def day_key(self) -> str:
-        assert self.finished_day is not None
+        """The key of the day's counters of the dossier's unit and officer (finished only)."""
+        if self.finished_day is None:
+            raise UnfinishedSnapshot(self.status)
         return day_key(self.finished_day, self.unit, self.officer)
 
 
@@ -134,12 +140,12 @@ def parse_day_key(key: str) -> tuple[date, str, str]:
 
 def delta(before: Snapshot | None, after: Snapshot) -> dict[str, dict[str, float]]:
     """Counter increments (item key → counter → amount) turning ``before`` into ``after``."""
-    changes: dict[str, Counter[str]] = {}
+    changes: dict[str, dict[str, float]] = {}
 
     def add(key: str, counters: dict[str, float], sign: int) -> None:
-        bucket = changes.setdefault(key, Counter())
+        bucket = changes.setdefault(key, {})
         for name, value in counters.items():
-            bucket[name] += sign * value  # type: ignore[assignment]
+            bucket[name] = bucket.get(name, 0) + sign * value
 
     if before is None or (before.status, before.unit) != (after.status, after.unit):
         if before is not None:
