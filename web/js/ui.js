@@ -133,7 +133,7 @@ export function showError(form, error) {
     input.setAttribute("aria-invalid", "true");
     const id = `${input.id || input.name}-error`;
     const message = h("p", { class: "field-error", id }, problem.message_vi || error.messageVi);
-    input.setAttribute("aria-describedby", id);
+    input.setAttribute("aria-describedby", [id, ...describedBy(input).filter((x) => x !== id)].join(" "));
     input.insertAdjacentElement("afterend", message);
   }
   if (error.missing && error.missing.length) {
@@ -143,9 +143,21 @@ export function showError(form, error) {
   summary.focus();
 }
 
+function describedBy(el) {
+  return (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+}
+
+/** Remove the messages of showError() and every reference to them (an aria-describedby naming
+ * a removed element would leave assistive technology pointing at nothing). */
 export function clearErrors(form) {
-  form.querySelectorAll(".error-summary, .field-error").forEach((el) => el.remove());
+  const removed = new Set();
+  form.querySelectorAll(".error-summary, .field-error").forEach((el) => { if (el.id) removed.add(el.id); el.remove(); });
   form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  form.querySelectorAll("[aria-describedby]").forEach((el) => {
+    const kept = describedBy(el).filter((id) => !removed.has(id));
+    if (kept.length) el.setAttribute("aria-describedby", kept.join(" "));
+    else el.removeAttribute("aria-describedby");
+  });
 }
 
 /** A labelled control: field("Họ và tên", h("input", {name: "full_name"}), "hint"). */

@@ -1,6 +1,7 @@
 // Leaders' pages: the statistics dashboard (on-time rates by unit and officer, with charts and
 // CSV / Excel exports), the dossiers overdue now, and the money to pay back (also the desk's).
 import { get } from "../api.js";
+import { OVERSIGHT } from "../generated/roles.js";
 import { STATUS, field, formatDateTime, formatMoney, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
 import {
   PAYMENT_STATUS, PAYMENT_TONE, STEPS, actionButton, downloadAuthorized, extendCard, formatHours, pagedTable, stopCard, vnToday,
@@ -164,7 +165,7 @@ export async function dashboard({ main, query, navigate, user }) {
         tile("Thời gian xử lý trung bình", o.average_processing_hours === null || o.average_processing_hours === undefined ? "—" : formatHours(o.average_processing_hours), "Tính bằng giờ làm việc"),
         tile("Chỉ số hài lòng", pct(o.satisfaction_index), "100 − % quá hạn − % đánh giá không hài lòng"),
       ].map((el) => { el.setAttribute("role", "listitem"); return el; })),
-    user.groups.includes("leader") ? h("p", {}, link("/can-bo/qua-han", report.overdue_now ? `Xem ${num(report.overdue_now)} hồ sơ đang quá hạn` : "Xem hồ sơ quá hạn")) : null,
+    user.groups.some((g) => OVERSIGHT.includes(g)) ? h("p", {}, link("/can-bo/qua-han", report.overdue_now ? `Xem ${num(report.overdue_now)} hồ sơ đang quá hạn` : "Xem hồ sơ quá hạn")) : null,
     h("h2", {}, "Tải báo cáo"),
     h("p", {}, exportButton("csv", "Tải tệp CSV", "csv"), exportButton("xlsx", "Tải tệp Excel", "xlsx")),
     h("h2", {}, "Kết quả giải quyết"),
