@@ -181,6 +181,28 @@ def test_a_printable_slip_opens_where_it_cannot_read_the_session(
     printout.close()
 
 
+@pytest.mark.parametrize(
+    ("user", "cards"),
+    [
+        ("desk1", ["Thu phí, lệ phí tại quầy"]),
+        ("leader1", ["Gia hạn, hẹn lại ngày trả", "Dừng xử lý hồ sơ"]),
+        ("admin1", []),
+    ],
+)
+def test_the_dossier_page_offers_what_the_api_allows_the_caller(
+    portal: Any, web_stack: RunningStack, user: str, cards: list[str]
+) -> None:
+    """A dossier waiting for its fee: each officer is offered the actions its answer lists in
+    allowed_actions (the lifecycle table), and an administrator none."""
+    dossier = accepted_dossier(web_stack)
+    assert dossier["status"] == "fee_requested"
+    tab = portal(user)
+    tab.go(f"/can-bo/ho-so/{dossier['id']}")
+    expect(tab.page.locator("main h1")).to_contain_text(dossier["code"])
+    offered = tab.page.locator("section[aria-labelledby='dossier-actions'] details > summary")
+    assert offered.all_inner_texts() == cards
+
+
 def accepted_dossier(stack: RunningStack) -> dict[str, Any]:
     """A dossier of citizen1's, submitted with its documents and accepted by the desk."""
     dossier = submitted_dossier(stack)
