@@ -17,7 +17,7 @@ DEMO_PASSWORD = "Motcua@2026"
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    group: Role
+    group: str  # a Role (motcua_shared.roles); any group name for a test's own user
     name: str
     email: str
     phone: str
