@@ -26,6 +26,7 @@ browser:
 	@test -x $(CHROMIUM)
 
 run: install
+	$(BIN)/python -m infra.web
 	$(BIN)/python -m infra.local
 
 test: install browser lint typecheck

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from motcua_shared.roles import USER_GROUPS as ROLES
+
 SERVICES: tuple[str, ...] = ("intake", "payment", "delivery", "notify")
 
-USER_GROUPS: tuple[str, ...] = (
-    "citizen",
-    "desk_officer",
-    "processing_officer",
-    "leader",
-    "postal_agent",
-    "admin",
-)
+# The user pool's groups: the roles of motcua_shared.roles (the system role is no group).
+USER_GROUPS: tuple[str, ...] = tuple(str(role) for role in ROLES)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.resources import RESOURCES, Resources, Table
+from motcua_shared.roles import Role
 
 # Demo accounts of the local stack (README lists them): at least one per group.
 DEMO_PASSWORD = "Motcua@2026"
@@ -16,22 +17,24 @@ DEMO_PASSWORD = "Motcua@2026"
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    group: str
+    group: str  # a Role (motcua_shared.roles); any group name for a test's own user
     name: str
     email: str
     phone: str
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("citizen1", "citizen", "Nguyễn Thị Hồng Nhung", "citizen1@example.vn", "+84912000001"),
-    DemoUser("citizen2", "citizen", "Trần Văn Bình", "citizen2@example.vn", "+84912000002"),
-    DemoUser("desk1", "desk_officer", "Lê Thị Thu Hà", "desk1@example.vn", "+84912000003"),
     DemoUser(
-        "officer1", "processing_officer", "Phạm Minh Tuấn", "officer1@example.vn", "+84912000004"
+        "citizen1", Role.CITIZEN, "Nguyễn Thị Hồng Nhung", "citizen1@example.vn", "+84912000001"
     ),
-    DemoUser("leader1", "leader", "Võ Thanh Sơn", "leader1@example.vn", "+84912000005"),
-    DemoUser("postal1", "postal_agent", "Đặng Văn Nam", "postal1@example.vn", "+84912000006"),
-    DemoUser("admin1", "admin", "Hoàng Quốc Việt", "admin1@example.vn", "+84912000007"),
+    DemoUser("citizen2", Role.CITIZEN, "Trần Văn Bình", "citizen2@example.vn", "+84912000002"),
+    DemoUser("desk1", Role.DESK_OFFICER, "Lê Thị Thu Hà", "desk1@example.vn", "+84912000003"),
+    DemoUser(
+        "officer1", Role.PROCESSING_OFFICER, "Phạm Minh Tuấn", "officer1@example.vn", "+84912000004"
+    ),
+    DemoUser("leader1", Role.LEADER, "Võ Thanh Sơn", "leader1@example.vn", "+84912000005"),
+    DemoUser("postal1", Role.POSTAL_AGENT, "Đặng Văn Nam", "postal1@example.vn", "+84912000006"),
+    DemoUser("admin1", Role.ADMIN, "Hoàng Quốc Việt", "admin1@example.vn", "+84912000007"),
 )
 
 

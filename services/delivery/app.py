@@ -26,6 +26,7 @@ from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
+from motcua_shared.roles import APPLICANTS, Role
 from motcua_shared.timeutil import to_iso
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def shipment_view(s: Shipment) -> dict[str, Any]:
     body="PickupIn",
     response="ShipmentOut",
     status=201,
-    roles=("citizen", "postal_agent"),
+    roles=APPLICANTS,
     summary="Ask the post office to collect the paper originals and bring them to the desk",
 )
 def request_pickup(request: ApiRequest[PickupIn]) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def get_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/shipments/{id}/rebook",
     methods=["POST"],
-    roles=("desk_officer",),
+    roles=(Role.DESK_OFFICER,),
     summary="Book a failed or returned shipment again",
     response="ShipmentOut",
 )

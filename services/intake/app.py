@@ -27,6 +27,7 @@ from motcua_shared.errors import NotFound, ValidationFailed
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.outbox import publish_stream_batch
 from motcua_shared.parsing import parse_whole_number, whole_number
+from motcua_shared.roles import APPLICANTS, OFFICERS, OVERSIGHT, RECEPTION, WORKLIST
 
 if TYPE_CHECKING:
     from chalicelib.intake.schemas import (
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
     from motcua_shared.events import Envelope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-OFFICERS = (Role.DESK_OFFICER, Role.PROCESSING_OFFICER, Role.LEADER, Role.ADMIN)
-APPLICANTS = (Role.CITIZEN, Role.POSTAL_AGENT)
 
 app = Chalice(app_name="motcua-intake")
 app.api.binary_types.append(XLSX)
@@ -103,13 +102,13 @@ def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
     "/dossiers",
     methods=["POST"],
     summary="Create a draft dossier",
-    roles=(Role.CITIZEN, Role.POSTAL_AGENT),
+    roles=APPLICANTS,
     body="NewDossier",
     status=201,
     response="DossierOut",
 )
 def create_dossier(request: ApiRequest[NewDossier]) -> dict[str, Any]:
-    return dossier_view(service.create(actor(request.user), request.body))
+    return dossier_view(service.create(actor(request.user), request.body), actor(request.user))
 
 
 @api.route(
@@ -124,14 +123,17 @@ def list_dossiers(request: ApiRequest[Any]) -> dict[str, Any]:
     items, cursor = service.list_for(
         actor(request.user), request.query.get("status"), limit, request.query.get("cursor")
     )
-    return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
+    viewer = actor(request.user)
+    return {"items": [dossier_view(d, viewer) for d in items], "next_cursor": cursor}
 
 
 @api.route(
     "/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN, response="DossierOut"
 )
 def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
-    return dossier_view(service.visible(request.path["id"], actor(request.user)))
+    return dossier_view(
+        service.visible(request.path["id"], actor(request.user)), actor(request.user)
+    )
 
 
 @api.route(
@@ -143,7 +145,9 @@ def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     response="DossierOut",
 )
 def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
-    return dossier_view(service.update(request.path["id"], actor(request.user), request.body))
+    return dossier_view(
+        service.update(request.path["id"], actor(request.user), request.body), actor(request.user)
+    )
 
 
 @api.route(
@@ -180,7 +184,9 @@ def add_attachment(request: ApiRequest[NewAttachment]) -> dict[str, Any]:
     response="DossierOut",
 )
 def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
-    return dossier_view(service.submit(request.path["id"], actor(request.user)))
+    return dossier_view(
+        service.submit(request.path["id"], actor(request.user)), actor(request.user)
+    )
 
 
 @api.route(
@@ -192,7 +198,9 @@ def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     response="DossierOut",
 )
 def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
-    return dossier_view(service.accept(request.path["id"], actor(request.user)))
+    return dossier_view(
+        service.accept(request.path["id"], actor(request.user)), actor(request.user)
+    )
 
 
 @api.route(
@@ -206,7 +214,8 @@ def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
 def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
     body = request.body
     return dossier_view(
-        service.assign(request.path["id"], actor(request.user), body.unit, body.officer)
+        service.assign(request.path["id"], actor(request.user), body.unit, body.officer),
+        actor(request.user),
     )
 
 
@@ -220,7 +229,8 @@ def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
 )
 def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     return dossier_view(
-        service.approve(request.path["id"], actor(request.user), request.body.result_summary)
+        service.approve(request.path["id"], actor(request.user), request.body.result_summary),
+        actor(request.user),
     )
 
 
@@ -233,7 +243,9 @@ def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     response="DossierOut",
 )
 def return_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
-    return dossier_view(service.return_result(request.path["id"], actor(request.user)))
+    return dossier_view(
+        service.return_result(request.path["id"], actor(request.user)), actor(request.user)
+    )
 
 
 @api.route(
@@ -259,7 +271,7 @@ def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
     dossier = service.record_payment(
         request.path["id"], actor(request.user), "counter", body.receipt_no, body.amount_vnd
     )
-    return dossier_view(dossier)
+    return dossier_view(dossier, actor(request.user))
 
 
 @api.route(
@@ -275,7 +287,8 @@ def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, An
     return dossier_view(
         service.request_supplement(
             request.path["id"], actor(request.user), request.body.reason, items
-        )
+        ),
+        actor(request.user),
     )
 
 
@@ -289,7 +302,8 @@ def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, An
 )
 def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     return dossier_view(
-        service.refuse(request.path["id"], actor(request.user), request.body.reason)
+        service.refuse(request.path["id"], actor(request.user), request.body.reason),
+        actor(request.user),
     )
 
 
@@ -303,7 +317,8 @@ def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
 )
 def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
     return dossier_view(
-        service.withdraw(request.path["id"], actor(request.user), request.body.reason)
+        service.withdraw(request.path["id"], actor(request.user), request.body.reason),
+        actor(request.user),
     )
 
 
@@ -316,7 +331,10 @@ def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
     response="DossierOut",
 )
 def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
-    return dossier_view(service.stop(request.path["id"], actor(request.user), request.body.reason))
+    return dossier_view(
+        service.stop(request.path["id"], actor(request.user), request.body.reason),
+        actor(request.user),
+    )
 
 
 @api.route(
@@ -330,7 +348,8 @@ def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
 def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
     body = request.body
     return dossier_view(
-        service.extend(request.path["id"], actor(request.user), body.reason, body.new_due_at)
+        service.extend(request.path["id"], actor(request.user), body.reason, body.new_due_at),
+        actor(request.user),
     )
 
 
@@ -346,7 +365,8 @@ def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
 def rate_dossier(request: ApiRequest[RatingIn]) -> dict[str, Any]:
     body = request.body
     return dossier_view(
-        service.rate(request.path["id"], actor(request.user), body.score, body.comment)
+        service.rate(request.path["id"], actor(request.user), body.score, body.comment),
+        actor(request.user),
     )
 
 
@@ -409,7 +429,7 @@ def printable_document(request: ApiRequest[Any]) -> Response:
         )
         if dossier.result and dossier.result.verification_code
         else None,
-        "dossier": dossier_view(dossier),
+        "dossier": dossier_view(dossier, actor(request.user)),
         "documents": procedure.to_dict()["documents"],
     }
     return Response(
@@ -431,7 +451,7 @@ def national_record(request: ApiRequest[Any]) -> dict[str, Any]:
 
 @api.route(
     "/desk/queue",
-    roles=(Role.DESK_OFFICER, Role.LEADER),
+    roles=RECEPTION,
     query=("limit", "cursor"),
     summary="Submitted dossiers waiting at the desk, oldest first",
     response="DossierListOut",
@@ -440,12 +460,13 @@ def desk_queue(request: ApiRequest[Any]) -> dict[str, Any]:
     items, cursor = service.desk_queue(
         _limit(request.query.get("limit")), request.query.get("cursor")
     )
-    return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
+    viewer = actor(request.user)
+    return {"items": [dossier_view(d, viewer) for d in items], "next_cursor": cursor}
 
 
 @api.route(
     "/worklist",
-    roles=(Role.PROCESSING_OFFICER, Role.LEADER, Role.DESK_OFFICER),
+    roles=WORKLIST,
     query=("unit", "officer", "limit", "cursor"),
     summary="Dossiers under processing by unit or officer, earliest deadline first",
     response="DossierListOut",
@@ -459,12 +480,13 @@ def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
         _limit(q.get("limit")),
         q.get("cursor"),
     )
-    return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
+    viewer = actor(request.user)
+    return {"items": [dossier_view(d, viewer) for d in items], "next_cursor": cursor}
 
 
 @api.route(
     "/overdue",
-    roles=(Role.LEADER, Role.ADMIN),
+    roles=OVERSIGHT,
     query=("limit", "cursor"),
     summary="Dossiers past their step deadline or appointment date, most overdue first",
     response="OverdueListOut",
@@ -476,7 +498,7 @@ def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
 
 @api.route(
     "/stats",
-    roles=(Role.LEADER, Role.ADMIN),
+    roles=OVERSIGHT,
     query=("from", "to", "unit", "format"),
     summary="On-time rates, processing time and satisfaction by unit and officer",
     content_types=("application/json", "text/csv", XLSX),

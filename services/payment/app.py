@@ -20,6 +20,7 @@ from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest, json_response
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
+from motcua_shared.roles import APPLICANTS, REFUNDS
 from motcua_shared.timeutil import to_iso
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
     body="NewPayment",
     response="PaymentOut",
     status=201,
-    roles=("citizen", "postal_agent"),
+    roles=APPLICANTS,
     summary="Start paying a dossier's fee: the attempt to pay with and the provider's payment "
     "URL (the pending one if it is still valid: reused is true); 409 once the fee is closed",
 )
@@ -104,7 +105,7 @@ def list_payments(request: ApiRequest[Any]) -> dict[str, Any]:
 @api.route(
     "/refunds",
     summary="Money taken for fees no longer owed, to be paid back (newest first)",
-    roles=("desk_officer", "leader"),
+    roles=REFUNDS,
     response="RefundListOut",
 )
 def list_refunds(request: ApiRequest[Any]) -> dict[str, Any]:

@@ -72,6 +72,51 @@ def test_a_wrong_phone_number_is_explained_next_to_it(portal: Any) -> None:
     tab.shot("compose-invalid-phone")
 
 
+# Every aria-describedby in the main region that names an element the page does not have.
+DANGLING_DESCRIPTIONS = """
+[...document.querySelectorAll('main [aria-describedby]')].flatMap(el =>
+  el.getAttribute('aria-describedby').split(/\\s+/).filter(Boolean)
+    .filter(id => !document.getElementById(id))
+    .map(id => `${el.getAttribute('name') || el.tagName}: ${id}`))
+"""
+
+
+def test_a_corrected_field_no_longer_points_at_its_removed_message(portal: Any) -> None:
+    """WAI-ARIA 1.2, aria-describedby ("identifies the element (or elements) that describes the
+    object") and WCAG 2.2 technique ARIA21: once the phone number is corrected its message is
+    removed, and the field must not keep referring to an element that no longer exists (a
+    second mistake elsewhere keeps the form on screen)."""
+    tab = portal("citizen2")
+    tab.go("/nop-ho-so/DUOC-01")
+    page = tab.page
+    page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phan Văn Đức")
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill("079190005678")
+    page.get_by_label("Số điện thoại di động").fill("0123")
+    page.get_by_label("Địa chỉ liên hệ").fill("3 Hùng Vương, Nha Trang")
+    page.get_by_role("button", name="Tiếp tục", exact=True).click()
+    phone = page.get_by_label("Số điện thoại di động")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    phone.fill("0912345678")
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill("0791")
+    page.get_by_role("button", name="Tiếp tục", exact=True).click()
+    expect(page.get_by_label("Số định danh cá nhân (CCCD)")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    assert phone.get_attribute("aria-invalid") is None
+    assert page.evaluate(DANGLING_DESCRIPTIONS) == []
+
+
+def test_an_administrator_opens_the_overdue_list_the_api_serves_them(portal: Any) -> None:
+    """The overdue list's API (GET /intake/overdue) admits leaders and administrators
+    (OWASP ASVS V4.1: the client enforces no other rule than the server's); the page admits the
+    same groups, and the administrator's dashboard links to it."""
+    tab = portal("admin1")
+    tab.go("/can-bo/qua-han")
+    expect(tab.page.locator("main h1")).to_contain_text("quá hạn")
+    tab.go("/can-bo/thong-ke")
+    expect(tab.page.locator("main a[href='/can-bo/qua-han']")).to_be_visible()
+
+
 def test_the_catalogue_edited_by_the_administrator_is_what_citizens_read(portal: Any) -> None:
     admin = portal("admin1")
     admin.go("/quan-tri/thu-tuc?code=MYPHAM-03")
@@ -134,6 +179,28 @@ def test_a_printable_slip_opens_where_it_cannot_read_the_session(
         "opener": "SecurityError",
     }
     printout.close()
+
+
+@pytest.mark.parametrize(
+    ("user", "cards"),
+    [
+        ("desk1", ["Thu phí, lệ phí tại quầy"]),
+        ("leader1", ["Gia hạn, hẹn lại ngày trả", "Dừng xử lý hồ sơ"]),
+        ("admin1", []),
+    ],
+)
+def test_the_dossier_page_offers_what_the_api_allows_the_caller(
+    portal: Any, web_stack: RunningStack, user: str, cards: list[str]
+) -> None:
+    """A dossier waiting for its fee: each officer is offered the actions its answer lists in
+    allowed_actions (the lifecycle table), and an administrator none."""
+    dossier = accepted_dossier(web_stack)
+    assert dossier["status"] == "fee_requested"
+    tab = portal(user)
+    tab.go(f"/can-bo/ho-so/{dossier['id']}")
+    expect(tab.page.locator("main h1")).to_contain_text(dossier["code"])
+    offered = tab.page.locator("section[aria-labelledby='dossier-actions'] details > summary")
+    assert offered.all_inner_texts() == cards
 
 
 def accepted_dossier(stack: RunningStack) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 // The portal: a router over plain page modules. Paths are real URLs (messages and QR codes link
 // to them); the server answers index.html for any page path.
 import { loadConfig, session } from "./auth.js";
+import { APPLICANTS, OFFICERS, OVERSIGHT, RECEPTION, REFUNDS, ROLE, WORKLIST } from "./generated/roles.js";
 import { focus, h, link, page } from "./ui.js";
 
-const CITIZEN = ["citizen", "postal_agent"];
-const STAFF = ["desk_officer", "processing_officer", "leader", "admin"];
+const ADMIN = [ROLE.ADMIN];
 
 // [pattern, module, export, groups allowed (none: public)]
 const ROUTES = [
@@ -14,20 +14,20 @@ const ROUTES = [
   ["/xac-thuc", "public", "verification"],
   ["/xac-thuc/:code", "public", "verification"],
   ["/dang-nhap", "public", "login"],
-  ["/nop-ho-so/:code", "compose", "compose", CITIZEN],
-  ["/ho-so", "citizen", "myDossiers", CITIZEN],
-  ["/ho-so/:id/sua", "compose", "editDraft", CITIZEN],
-  ["/ho-so/:id", "citizen", "dossier", CITIZEN],
-  ["/tai-khoan", "citizen", "profile", [...CITIZEN, ...STAFF]],
-  ["/can-bo", "staff", "home", STAFF],
-  ["/can-bo/tiep-nhan", "staff", "deskQueue", ["desk_officer", "leader"]],
-  ["/can-bo/xu-ly", "staff", "worklist", ["processing_officer", "leader", "desk_officer"]],
-  ["/can-bo/ho-so/:id", "staff", "dossier", STAFF],
-  ["/can-bo/thong-ke", "leader", "dashboard", ["leader", "admin"]],
-  ["/can-bo/qua-han", "leader", "overdue", ["leader"]],
-  ["/can-bo/hoan-tra", "leader", "refunds", ["leader", "desk_officer"]],
-  ["/quan-tri/lich", "admin", "calendar", ["admin"]],
-  ["/quan-tri/thu-tuc", "admin", "catalogue", ["admin"]],
+  ["/nop-ho-so/:code", "compose", "compose", APPLICANTS],
+  ["/ho-so", "citizen", "myDossiers", APPLICANTS],
+  ["/ho-so/:id/sua", "compose", "editDraft", APPLICANTS],
+  ["/ho-so/:id", "citizen", "dossier", APPLICANTS],
+  ["/tai-khoan", "citizen", "profile", [...APPLICANTS, ...OFFICERS]],
+  ["/can-bo", "staff/home", "home", OFFICERS],
+  ["/can-bo/tiep-nhan", "staff/desk", "deskQueue", RECEPTION],
+  ["/can-bo/xu-ly", "staff/worklist", "worklist", WORKLIST],
+  ["/can-bo/ho-so/:id", "staff/dossier", "dossier", OFFICERS],
+  ["/can-bo/thong-ke", "leader", "dashboard", OVERSIGHT],
+  ["/can-bo/qua-han", "leader", "overdue", OVERSIGHT],
+  ["/can-bo/hoan-tra", "leader", "refunds", REFUNDS],
+  ["/quan-tri/lich", "admin", "calendar", ADMIN],
+  ["/quan-tri/thu-tuc", "admin", "catalogue", ADMIN],
 ];
 
 function match(pathname) {
@@ -54,12 +54,13 @@ function renderNav() {
   const nav = document.getElementById("nav");
   const user = session.user();
   const items = [link("/", "Thủ tục"), link("/tra-cuu", "Tra cứu hồ sơ")];
-  if (user && user.groups.some((g) => CITIZEN.includes(g))) items.push(link("/ho-so", "Hồ sơ của tôi"));
-  if (user && user.groups.some((g) => ["desk_officer", "leader"].includes(g))) items.push(link("/can-bo/tiep-nhan", "Tiếp nhận"));
-  if (user && user.groups.some((g) => ["processing_officer", "leader", "desk_officer"].includes(g))) items.push(link("/can-bo/xu-ly", "Xử lý"));
-  if (user && user.groups.some((g) => ["leader", "admin"].includes(g))) items.push(link("/can-bo/thong-ke", "Thống kê"));
-  if (user && user.groups.some((g) => ["leader", "desk_officer"].includes(g))) items.push(link("/can-bo/hoan-tra", "Hoàn trả"));
-  if (user && user.groups.includes("admin")) items.push(link("/quan-tri/lich", "Lịch làm việc"), link("/quan-tri/thu-tuc", "Danh mục thủ tục"));
+  const holds = (groups) => Boolean(user && user.groups.some((g) => groups.includes(g)));
+  if (holds(APPLICANTS)) items.push(link("/ho-so", "Hồ sơ của tôi"));
+  if (holds(RECEPTION)) items.push(link("/can-bo/tiep-nhan", "Tiếp nhận"));
+  if (holds(WORKLIST)) items.push(link("/can-bo/xu-ly", "Xử lý"));
+  if (holds(OVERSIGHT)) items.push(link("/can-bo/thong-ke", "Thống kê"));
+  if (holds(REFUNDS)) items.push(link("/can-bo/hoan-tra", "Hoàn trả"));
+  if (holds(ADMIN)) items.push(link("/quan-tri/lich", "Lịch làm việc"), link("/quan-tri/thu-tuc", "Danh mục thủ tục"));
   if (user) {
     items.push(
       link("/tai-khoan", user.name, { class: "who", title: "Tài khoản và thông báo" }),

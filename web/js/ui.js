@@ -1,4 +1,5 @@
 // Small helpers to build pages safely: text always goes in as text (never as HTML).
+import { STATUS, STATUS_TONE } from "./labels.js";
 
 /** h("a", {href: "/"}, "text", child) → an element; null/false children are skipped. */
 export function h(tag, attrs = {}, ...children) {
@@ -58,56 +59,8 @@ export function formatMoney(vnd) {
   return `${Number(vnd).toLocaleString(VN)} đồng`;
 }
 
-export const STATUS = {
-  draft: "Bản nháp",
-  submitted: "Đã nộp, chờ tiếp nhận",
-  supplement_requested: "Cần bổ sung",
-  refused: "Từ chối tiếp nhận",
-  accepted: "Đã tiếp nhận",
-  processing: "Đang xử lý",
-  fee_requested: "Chờ nộp phí, lệ phí",
-  result_ready: "Có kết quả, chờ trả",
-  returned: "Đã trả kết quả",
-  withdrawn: "Đã rút hồ sơ",
-  stopped: "Dừng xử lý",
-};
-
-// The steps of a dossier's history as the applicant and the public read them (the officers'
-// pages word some of them from the desk's side: staff.js).
-export const ACTIONS = {
-  create: "Tạo hồ sơ",
-  submit: "Nộp hồ sơ",
-  accept: "Tiếp nhận hồ sơ",
-  request_fee: "Yêu cầu nộp phí, lệ phí",
-  confirm_payment: "Đã nộp phí, lệ phí",
-  request_supplement: "Yêu cầu bổ sung hồ sơ",
-  resubmit: "Nộp bổ sung hồ sơ",
-  refuse: "Từ chối tiếp nhận",
-  assign: "Chuyển phòng chuyên môn xử lý",
-  approve: "Có kết quả giải quyết",
-  return: "Trả kết quả",
-  receive_online: "Nhận kết quả trực tuyến",
-  receive_originals: "Bộ phận Một cửa nhận hồ sơ gốc qua bưu điện",
-  note_delivery: "Bưu điện cập nhật việc phát kết quả",
-  withdraw: "Rút hồ sơ",
-  stop: "Dừng xử lý",
-  extend: "Gia hạn, hẹn lại ngày trả kết quả",
-  rate: "Đánh giá mức độ hài lòng",
-};
-
-export const TIMELINESS = { early: "Trước hạn", on_time: "Đúng hạn", late: "Quá hạn" };
-
-export const DELIVERY = {
-  online: "Nhận bản điện tử trực tuyến",
-  in_person: "Nhận trực tiếp tại Bộ phận Một cửa",
-  postal: "Nhận qua dịch vụ bưu chính công ích",
-};
-
-export const LEVEL = { partial: "Một phần", full: "Toàn trình" };
-
 export function statusBadge(status) {
-  const tone = { returned: "ok", refused: "bad", stopped: "bad", supplement_requested: "warn", fee_requested: "warn" }[status] || "";
-  return h("span", { class: `badge ${tone}` }, STATUS[status] || status);
+  return h("span", { class: `badge ${STATUS_TONE[status] || ""}` }, STATUS[status] || status);
 }
 
 export function toast(message) {
@@ -133,7 +86,7 @@ export function showError(form, error) {
     input.setAttribute("aria-invalid", "true");
     const id = `${input.id || input.name}-error`;
     const message = h("p", { class: "field-error", id }, problem.message_vi || error.messageVi);
-    input.setAttribute("aria-describedby", id);
+    input.setAttribute("aria-describedby", [id, ...describedBy(input).filter((x) => x !== id)].join(" "));
     input.insertAdjacentElement("afterend", message);
   }
   if (error.missing && error.missing.length) {
@@ -143,9 +96,21 @@ export function showError(form, error) {
   summary.focus();
 }
 
+function describedBy(el) {
+  return (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+}
+
+/** Remove the messages of showError() and every reference to them (an aria-describedby naming
+ * a removed element would leave assistive technology pointing at nothing). */
 export function clearErrors(form) {
-  form.querySelectorAll(".error-summary, .field-error").forEach((el) => el.remove());
+  const removed = new Set();
+  form.querySelectorAll(".error-summary, .field-error").forEach((el) => { if (el.id) removed.add(el.id); el.remove(); });
   form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  form.querySelectorAll("[aria-describedby]").forEach((el) => {
+    const kept = describedBy(el).filter((id) => !removed.has(id));
+    if (kept.length) el.setAttribute("aria-describedby", kept.join(" "));
+    else el.removeAttribute("aria-describedby");
+  });
 }
 
 /** A labelled control: field("Họ và tên", h("input", {name: "full_name"}), "hint"). */

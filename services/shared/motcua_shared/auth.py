@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from motcua_shared.errors import Forbidden, Unauthenticated
+from motcua_shared.roles import OFFICERS as OFFICERS  # kept importable from here
 from motcua_shared.settings import BaseSettings
 
 # Refetch the key set at most this often when a token names a key we do not know.
 _JWKS_MIN_REFRESH_S = 60.0
 _JWKS_TIMEOUT_S = 5.0
 _LEEWAY_S = 5
-
-
-# The staff groups that may see any dossier's records (the applicant sees only their own).
-OFFICERS = frozenset({"desk_officer", "processing_officer", "leader", "admin"})
 
 
 @dataclass(frozen=True)

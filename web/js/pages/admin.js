@@ -1,8 +1,9 @@
 // Administrators' pages: the working calendar (extra days off, make-up working days) and the
 // procedure catalogue.
 import { get, put } from "../api.js";
-import { LEVEL, field, formatMoney, h, link, page, table, toast } from "../ui.js";
-import { localError, run, vnToday } from "./staff.js";
+import { LEVEL, TIME_UNITS } from "../labels.js";
+import { localError, run, vnToday } from "../staff-common.js";
+import { field, formatMoney, h, link, page, table, toast } from "../ui.js";
 
 const SOURCES = {
   law: ["Ngày nghỉ lễ, Tết theo luật", "bad"],
@@ -10,7 +11,6 @@ const SOURCES = {
   admin: ["Ngày nghỉ do quản trị viên thêm", "warn"],
   admin_working: ["Ngày làm việc do quản trị viên thêm", "ok"],
 };
-const TIME_UNITS = { working_days: "ngày làm việc", days: "ngày" };
 const FIELD_TYPES = {
   text: "Văn bản ngắn",
   textarea: "Văn bản dài",

@@ -5,8 +5,11 @@ import { get, post, put } from "../api.js";
 import { session } from "../auth.js";
 import { openPrintout } from "../printing.js";
 import {
-  ACTIONS, DELIVERY, STATUS, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
-  showError, statusBadge, table, toast,
+  ACTIONS, APPLICANT_PAYMENT_STATUS as PAYMENTS, APPLICANT_SHIPMENT_PURPOSE as PURPOSES,
+  APPLICANT_SHIPMENT_STATUS as SHIPMENTS, DELIVERY, EVENTS, NOTICE_CHANNELS as CHANNELS, SENDING, STATUS,
+} from "../labels.js";
+import {
+  busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page, showError, statusBadge, table, toast,
 } from "../ui.js";
 import { choices, documentUpload, invalid, localPhone, submitDossier } from "./compose.js";
 
@@ -15,37 +18,6 @@ import { choices, documentUpload, invalid, localPhone, submitDossier } from "./c
 // History notes a citizen should read (others are internal: units, officers, references).
 const NOTED_ACTIONS = new Set(["request_supplement", "refuse", "withdraw", "stop", "extend", "return", "receive_originals", "note_delivery"]);
 
-const EVENTS = {
-  "dossier.submitted": "Xác nhận đã nộp hồ sơ",
-  "dossier.accepted": "Hồ sơ được tiếp nhận, hẹn trả kết quả",
-  "dossier.supplement_requested": "Yêu cầu bổ sung hồ sơ",
-  "dossier.refused": "Từ chối tiếp nhận hồ sơ",
-  "dossier.fee_requested": "Thông báo nộp phí, lệ phí",
-  "payment.succeeded": "Thanh toán thành công",
-  "payment.failed": "Thanh toán không thành công",
-  "dossier.result_ready": "Đã có kết quả giải quyết",
-  "shipment.booked": "Kết quả được gửi qua bưu điện",
-  "shipment.delivered": "Bưu điện đã phát kết quả",
-  "shipment.failed": "Bưu điện phát kết quả không thành công",
-  "dossier.returned": "Đã trả kết quả",
-  "dossier.extended": "Gia hạn, hẹn lại ngày trả kết quả",
-  "dossier.withdrawn": "Xác nhận rút hồ sơ",
-  "dossier.stopped": "Dừng xử lý hồ sơ",
-  "dossier.due_soon": "Hồ sơ sắp đến hạn",
-  "dossier.overdue": "Hồ sơ quá hạn",
-};
-const CHANNELS = { email: "Thư điện tử", sms: "Tin nhắn SMS" };
-const SENDING = {
-  created: "Chờ gửi", sending: "Đang gửi", sent: "Đã gửi", delivered: "Đã đến người nhận",
-  "temporary-failure": "Gửi lỗi, sẽ gửi lại", "permanent-failure": "Không gửi được", "technical-failure": "Lỗi kỹ thuật",
-};
-const PAYMENTS = { pending: "Đang chờ thanh toán", succeeded: "Thành công", failed: "Không thành công", expired: "Hết hạn", refund_due: "Sẽ được hoàn trả" };
-const SHIPMENTS = {
-  booking: "Đang đặt dịch vụ bưu chính", booked: "Đã đặt, chờ bưu điện nhận", booking_failed: "Đặt dịch vụ không thành công",
-  accepted_by_post: "Bưu điện đã nhận", delivering: "Đang phát", delivered: "Đã phát thành công",
-  failed: "Phát không thành công", returned: "Đã hoàn trả", cancelled: "Đã hủy",
-};
-const PURPOSES = { result: "Gửi kết quả đến Ông/Bà", pickup: "Thu gom hồ sơ gốc về Bộ phận Một cửa" };
 const SLIPS = [
   ["receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", (d) => d.accepted_at],
   ["supplement_request", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", (d) => d.supplement_requests.length],
@@ -54,17 +26,19 @@ const SLIPS = [
   ["result", "Phiếu xác thực kết quả (có mã QR)", (d) => Boolean(d.result)],
 ];
 const RATINGS = [["5", "Rất hài lòng"], ["4", "Hài lòng"], ["3", "Bình thường"], ["2", "Không hài lòng"], ["1", "Rất không hài lòng"]];
-const WITHDRAWABLE = new Set(["submitted", "supplement_requested", "accepted", "processing", "fee_requested"]);
-const BEFORE_RETURN = new Set([...WITHDRAWABLE, "result_ready"]);
+// The post office collects the originals of a dossier not finished yet (delivery's own rule).
+const BEFORE_RETURN = new Set(["submitted", "supplement_requested", "accepted", "processing", "fee_requested", "result_ready"]);
 
-// Where the list's "next action" leads on the dossier page (section id → words).
-const NEXT = {
-  supplement_requested: ["bo-sung", "Bổ sung hồ sơ"],
-  fee_requested: ["nop-phi", "Nộp phí"],
-  result_ready: ["ket-qua", "Nhận kết quả"],
-};
+// Where the list's "next action" leads on the dossier page (section id → words), for the first
+// action the API allows the applicant (allowed_actions); a fee due is paid through payment.
+const NEXT = [
+  ["rate", "danh-gia", "Đánh giá"],
+  ["resubmit", "bo-sung", "Bổ sung hồ sơ"],
+  ["receive_online", "ket-qua", "Nhận kết quả"],
+];
 
 const label = (names, key) => names[key] || key || "—";
+const may = (d, action) => (d.allowed_actions || []).includes(action);
 const dossierPath = (d) => `/ho-so/${encodeURIComponent(d.id)}`;
 const api = (d, rest = "") => `/intake/dossiers/${encodeURIComponent(d.id)}${rest}`;
 
@@ -103,9 +77,10 @@ function unavailable(result) {
 // --- /ho-so ----------------------------------------------------------------------------------------
 
 function nextAction(d) {
-  if (d.status === "draft") return link(`${dossierPath(d)}/sua`, "Tiếp tục soạn");
-  if (d.status === "returned" && !d.rating) return link(`${dossierPath(d)}?muc=danh-gia`, "Đánh giá");
-  if (NEXT[d.status]) return link(`${dossierPath(d)}?muc=${NEXT[d.status][0]}`, NEXT[d.status][1]);
+  if (may(d, "edit")) return link(`${dossierPath(d)}/sua`, "Tiếp tục soạn");
+  const next = NEXT.find(([action]) => may(d, action));
+  if (next) return link(`${dossierPath(d)}?muc=${next[1]}`, next[2]);
+  if (d.status === "fee_requested") return link(`${dossierPath(d)}?muc=nop-phi`, "Nộp phí");
   return link(dossierPath(d), "Xem chi tiết");
 }
 
@@ -164,14 +139,14 @@ function summarySection(d) {
 }
 
 function draftSection(d) {
-  if (d.status !== "draft") return null;
+  if (!may(d, "edit")) return null;
   return h("div", { class: "notice warn" }, h("p", {}, "Hồ sơ chưa được nộp. Ông/Bà tiếp tục soạn, đính kèm giấy tờ rồi nộp hồ sơ."),
     link(`${dossierPath(d)}/sua`, "Tiếp tục soạn hồ sơ", { class: "button" }));
 }
 
 function supplementSection(d, names, reload) {
   const open = [...d.supplement_requests].reverse().find((s) => !s.resolved_at);
-  if (d.status !== "supplement_requested" || !open) return null;
+  if (!may(d, "resubmit") || !open) return null;
   let form;
   const uploads = open.items.map((item) => documentUpload({
     dossierId: d.id, form: () => form,
@@ -235,12 +210,12 @@ function resultSection(d, reload) {
 }
 
 function ratingSection(d, reload) {
-  if (d.status !== "returned") return null;
   if (d.rating) {
     return section("danh-gia", "Đánh giá mức độ hài lòng",
       h("p", {}, `Ông/Bà đã đánh giá: ${d.rating.score}/5 (${label(Object.fromEntries(RATINGS), String(d.rating.score))}).`),
       d.rating.comment ? h("p", {}, d.rating.comment) : null);
   }
+  if (!may(d, "rate")) return null;
   const form = actionForm("Gửi đánh giá", async (data) => {
     if (!data.get("score")) throw invalid([["score", "Vui lòng chọn mức độ hài lòng."]]);
     await post(api(d, "/rating"), { score: Number(data.get("score")), comment: String(data.get("comment") || "").trim() });
@@ -332,7 +307,7 @@ function notificationsSection(notifications) {
 }
 
 function withdrawSection(d, reload) {
-  if (!WITHDRAWABLE.has(d.status)) return null;
+  if (!may(d, "withdraw")) return null;
   const form = actionForm("Rút hồ sơ", async (data) => {
     if (!window.confirm("Ông/Bà chắc chắn muốn rút hồ sơ này? Hồ sơ đã rút sẽ không được tiếp tục giải quyết.")) return;
     const reason = String(data.get("reason") || "").trim();

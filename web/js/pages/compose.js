@@ -3,10 +3,10 @@
 // created when the applicant leaves step 2 for the first time and updated afterwards.
 // Also exports the upload control and the choice group that the dossier page reuses.
 import { get, post, put, upload } from "../api.js";
-import { DELIVERY, busy, facts, field, formatDate, formatMoney, h, link, page, toast } from "../ui.js";
+import { APPLICANT_KINDS as KINDS, DELIVERY } from "../labels.js";
+import { busy, facts, field, formatDate, formatMoney, h, link, page, toast } from "../ui.js";
 
 const STEPS = ["Người nộp hồ sơ", "Nội dung yêu cầu", "Thành phần hồ sơ", "Nhận kết quả", "Kiểm tra và nộp"];
-const KINDS = { citizen: "Cá nhân", organisation: "Tổ chức", enterprise: "Doanh nghiệp", state_agency: "Cơ quan nhà nước" };
 const OFFERED_KINDS = ["citizen", "organisation"];
 
 const PHONE = /^(\+84|84|0)(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-9])\d{7}$/;

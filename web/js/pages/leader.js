@@ -1,14 +1,15 @@
 // Leaders' pages: the statistics dashboard (on-time rates by unit and officer, with charts and
 // CSV / Excel exports), the dossiers overdue now, and the money to pay back (also the desk's).
 import { get } from "../api.js";
-import { STATUS, field, formatDateTime, formatMoney, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
-import {
-  PAYMENT_STATUS, PAYMENT_TONE, STEPS, actionButton, downloadAuthorized, extendCard, formatHours, pagedTable, stopCard, vnToday,
-} from "./staff.js";
+import { extendCard, stopCard } from "../dossier-actions.js";
+import { OVERSIGHT, PERFORMERS } from "../generated/roles.js";
+import { PAYMENT_STATUS, PAYMENT_TONE, STATUS, STEPS, TIMELINESS } from "../labels.js";
+import { actionButton, downloadAuthorized, formatHours, has, pagedTable, vnToday } from "../staff-common.js";
+import { field, formatDateTime, formatMoney, h, link, page, showError, statusBadge, table, toast } from "../ui.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const COLOURS = { early: "#1e6b34", on_time: "#0b4f8a", late: "#b0231b", bar: "#0b4f8a", track: "#e8eef5" };
-const PARTS = [["early", "Trước hạn"], ["on_time", "Đúng hạn"], ["late", "Quá hạn"]];
+const PARTS = Object.entries(TIMELINESS); // early, on time, late
 let chartCounter = 0;
 
 function svg(tag, attrs = {}, ...children) {
@@ -164,7 +165,7 @@ export async function dashboard({ main, query, navigate, user }) {
         tile("Thời gian xử lý trung bình", o.average_processing_hours === null || o.average_processing_hours === undefined ? "—" : formatHours(o.average_processing_hours), "Tính bằng giờ làm việc"),
         tile("Chỉ số hài lòng", pct(o.satisfaction_index), "100 − % quá hạn − % đánh giá không hài lòng"),
       ].map((el) => { el.setAttribute("role", "listitem"); return el; })),
-    user.groups.includes("leader") ? h("p", {}, link("/can-bo/qua-han", report.overdue_now ? `Xem ${num(report.overdue_now)} hồ sơ đang quá hạn` : "Xem hồ sơ quá hạn")) : null,
+    has(user, ...OVERSIGHT) ? h("p", {}, link("/can-bo/qua-han", report.overdue_now ? `Xem ${num(report.overdue_now)} hồ sơ đang quá hạn` : "Xem hồ sơ quá hạn")) : null,
     h("h2", {}, "Tải báo cáo"),
     h("p", {}, exportButton("csv", "Tải tệp CSV", "csv"), exportButton("xlsx", "Tải tệp Excel", "xlsx")),
     h("h2", {}, "Kết quả giải quyết"),
@@ -185,7 +186,11 @@ export async function dashboard({ main, query, navigate, user }) {
 // /can-bo/qua-han
 
 export async function overdue(ctx) {
-  const { main } = ctx;
+  const { main, user } = ctx;
+  // The lines carry no allowed_actions: offer what the caller's groups may ever do (the API's
+  // route gates); the API still checks each dossier.
+  const mayExtend = has(user, ...PERFORMERS.extend);
+  const mayStop = has(user, ...PERFORMERS.stop);
   const done = async (message) => {
     await overdue(ctx);
     toast(message);
@@ -201,8 +206,10 @@ export async function overdue(ctx) {
     d.unit || "—",
     d.officer || "—",
     h("span", { class: "badge late" }, formatHours(d.overdue_hours)),
-    h("div", { style: "min-width: min(18rem, 80vw)" },
-      extendCard(d, done, { title: "Gia hạn" }), stopCard(d, done, { title: "Dừng xử lý" })),
+    mayExtend || mayStop
+      ? h("div", { style: "min-width: min(18rem, 80vw)" },
+        mayExtend ? extendCard(d, done, { title: "Gia hạn" }) : null, mayStop ? stopCard(d, done, { title: "Dừng xử lý" }) : null)
+      : "—",
   ], { empty: "Không có hồ sơ nào quá hạn.", caption: "Hồ sơ đã quá hạn, quá hạn lâu nhất xếp trước", noun: "hồ sơ quá hạn" });
   page(main, "Hồ sơ quá hạn",
     h("p", {}, "Hồ sơ đang giải quyết đã quá hạn của bước hoặc ngày hẹn trả. Lãnh đạo có thể gia hạn (gửi Phiếu xin lỗi và hẹn lại ngày trả, Mẫu 04) hoặc dừng xử lý."),

@@ -2,9 +2,10 @@
 // signing in.
 import { get } from "../api.js";
 import { session } from "../auth.js";
+import { APPLICANTS, OFFICERS } from "../generated/roles.js";
+import { ACTIONS, LEVEL } from "../labels.js";
 import {
-  ACTIONS, LEVEL, busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page,
-  statusBadge, table,
+  busy, facts, field, formatDate, formatDateTime, formatMoney, h, link, page, statusBadge, table,
 } from "../ui.js";
 
 export function actionName(action) {
@@ -53,7 +54,7 @@ export async function home({ main, query, navigate }) {
 
 export async function procedure({ main, params, user }) {
   const p = await get(`/intake/procedures/${encodeURIComponent(params.code)}`);
-  const canApply = !user || user.groups.some((g) => ["citizen", "postal_agent"].includes(g));
+  const canApply = !user || user.groups.some((g) => APPLICANTS.includes(g));
   const start = `/nop-ho-so/${encodeURIComponent(p.code)}`;
   const documents = h("ol", {}, p.documents.map((d) => h("li", {},
     d.name, d.required ? h("strong", {}, " (bắt buộc)") : h("span", { class: "muted" }, " (nếu có)"),
@@ -143,7 +144,7 @@ export async function login({ main, query, navigate }) {
         throw Object.assign(new Error("empty"), { messageVi: "Vui lòng nhập tên đăng nhập và mật khẩu.", field: username.value.trim() ? "password" : "username" });
       }
       const user = await session.signIn(username.value.trim(), password.value);
-      const staff = user.groups.some((g) => ["desk_officer", "processing_officer", "leader", "admin"].includes(g));
+      const staff = user.groups.some((g) => OFFICERS.includes(g));
       navigate(next.startsWith("/") && !next.startsWith("//") ? next : staff ? "/can-bo" : "/ho-so");
     });
   } },

@@ -428,6 +428,25 @@ class HistoryEntryOut(_Out):
     note: str | None
 
 
+AllowedAction = Literal[
+    "edit",
+    "submit",
+    "accept",
+    "assign",
+    "approve",
+    "return",
+    "request_supplement",
+    "resubmit",
+    "refuse",
+    "withdraw",
+    "stop",
+    "extend",
+    "rate",
+    "receive_online",
+    "confirm_payment",
+]
+
+
 class DossierOut(_Out):
     """A dossier with everything its owner and the officers see, history included."""
 
@@ -471,6 +490,9 @@ class DossierOut(_Out):
     payment: FeePaymentOut | None
     history: list[HistoryEntryOut]
     version: int
+    # What the caller may do now (domain/permissions.py): "edit" (rewrite the draft) and the
+    # lifecycle's actions the API would accept from them; the portal offers exactly these.
+    allowed_actions: list[AllowedAction]
 
 
 class DossierListOut(_Out):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.intake.domain.model import Dossier
+from chalicelib.intake.domain.model import Actor, Dossier
+from chalicelib.intake.domain.permissions import allowed_actions
 from motcua_shared.timeutil import to_iso
 
 
@@ -12,7 +13,8 @@ def _iso(value: Any) -> str | None:
     return to_iso(value) if value else None
 
 
-def dossier_view(d: Dossier) -> dict[str, Any]:
+def dossier_view(d: Dossier, viewer: Actor) -> dict[str, Any]:
+    """The dossier as ``viewer`` (its owner or an officer) sees it, with what they may do now."""
     return {
         "id": d.id,
         "code": d.code,
@@ -138,6 +140,7 @@ def dossier_view(d: Dossier) -> dict[str, Any]:
             for h in d.history
         ],
         "version": d.version,
+        "allowed_actions": allowed_actions(d, viewer),
     }
 
 

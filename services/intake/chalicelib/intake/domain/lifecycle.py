@@ -8,6 +8,7 @@ from typing import Final, Literal
 from chalicelib.intake.domain.errors import InvalidTransition, NotAssignedOfficer
 from chalicelib.intake.domain.model import Action, Role, Status
 from motcua_shared.errors import Forbidden
+from motcua_shared.roles import APPLICANTS
 
 PREVIOUS: Final = "previous"
 """Target of a resubmission: the status the supplement request interrupted."""
@@ -17,20 +18,19 @@ Target = Status | Literal["previous"]
 S, A, R = Status, Action, Role
 _BEFORE_RESULT = (S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.ACCEPTED, S.PROCESSING, S.FEE_REQUESTED)
 _UNDER_WAY = (S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.FEE_REQUESTED)
-_APPLICANTS = (R.CITIZEN, R.POSTAL_AGENT)
 
 # (from statuses, action, roles, target); a target of None keeps the status.
 _RULES: tuple[tuple[tuple[Status, ...], Action, tuple[Role, ...], Target | None], ...] = (
-    ((S.DRAFT,), A.SUBMIT, _APPLICANTS, S.SUBMITTED),
+    ((S.DRAFT,), A.SUBMIT, APPLICANTS, S.SUBMITTED),
     ((S.SUBMITTED,), A.ACCEPT, (R.DESK_OFFICER,), S.ACCEPTED),
     ((S.ACCEPTED,), A.ASSIGN, (R.DESK_OFFICER, R.LEADER), S.PROCESSING),
     ((S.PROCESSING,), A.APPROVE, (R.PROCESSING_OFFICER,), S.RESULT_READY),
     ((S.RESULT_READY,), A.RETURN, (R.DESK_OFFICER,), S.RETURNED),
     ((S.SUBMITTED, S.ACCEPTED), A.REQUEST_SUPPLEMENT, (R.DESK_OFFICER,), S.SUPPLEMENT_REQUESTED),
     ((S.PROCESSING,), A.REQUEST_SUPPLEMENT, (R.PROCESSING_OFFICER,), S.SUPPLEMENT_REQUESTED),
-    ((S.SUPPLEMENT_REQUESTED,), A.RESUBMIT, _APPLICANTS, PREVIOUS),
+    ((S.SUPPLEMENT_REQUESTED,), A.RESUBMIT, APPLICANTS, PREVIOUS),
     ((S.SUBMITTED, S.SUPPLEMENT_REQUESTED), A.REFUSE, (R.DESK_OFFICER,), S.REFUSED),
-    (_BEFORE_RESULT, A.WITHDRAW, _APPLICANTS, S.WITHDRAWN),
+    (_BEFORE_RESULT, A.WITHDRAW, APPLICANTS, S.WITHDRAWN),
     (_UNDER_WAY, A.STOP, (R.LEADER,), S.STOPPED),
     (_UNDER_WAY, A.EXTEND, (R.LEADER,), None),
     ((S.RETURNED,), A.RATE, (R.CITIZEN,), None),
@@ -39,7 +39,7 @@ _RULES: tuple[tuple[tuple[Status, ...], Action, tuple[Role, ...], Target | None]
     ((S.RESULT_READY,), A.RETURN, (R.SYSTEM,), S.RETURNED),  # delivered by post
     ((S.RESULT_READY,), A.NOTE_DELIVERY, (R.SYSTEM,), None),
     ((*_BEFORE_RESULT, S.RESULT_READY), A.RECEIVE_ORIGINALS, (R.SYSTEM,), None),
-    ((S.RESULT_READY,), A.RECEIVE_ONLINE, _APPLICANTS, S.RETURNED),
+    ((S.RESULT_READY,), A.RECEIVE_ONLINE, APPLICANTS, S.RETURNED),
 )
 
 TRANSITIONS: dict[tuple[Status, Action, Role], Target] = {

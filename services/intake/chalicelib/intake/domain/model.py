@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from motcua_shared.roles import OFFICERS
+from motcua_shared.roles import Role as Role  # the shared roles, re-exported for the domain
 from motcua_shared.timeutil import parse_iso, to_iso
 
 
@@ -61,19 +63,7 @@ class Action(StrEnum):
     NOTE_DELIVERY = "note_delivery"  # the post office could not deliver the result
 
 
-class Role(StrEnum):
-    CITIZEN = "citizen"
-    DESK_OFFICER = "desk_officer"
-    PROCESSING_OFFICER = "processing_officer"
-    LEADER = "leader"
-    POSTAL_AGENT = "postal_agent"
-    ADMIN = "admin"
-    SYSTEM = "system"  # another service acting through an event, never a Cognito group
-
-
-OFFICER_ROLES: frozenset[str] = frozenset(
-    {Role.DESK_OFFICER, Role.PROCESSING_OFFICER, Role.LEADER, Role.ADMIN}
-)
+OFFICER_ROLES: frozenset[str] = frozenset(OFFICERS)
 
 
 class DeliveryMethod(StrEnum):
