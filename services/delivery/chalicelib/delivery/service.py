@@ -15,7 +15,7 @@ from chalicelib.delivery.domain.model import (
     Shipment,
     ShipmentStatus,
 )
-from chalicelib.delivery.errors import NotRebookable, ShipmentNotFound, UnknownDossier
+from chalicelib.delivery.errors import NotRebookable, ShipmentNotFound
 from chalicelib.delivery.postoffice import (
     PermanentBookingError,
     PostOffice,
@@ -27,6 +27,7 @@ from chalicelib.delivery.storage import ShipmentRepository
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, require_dossier_id
+from motcua_shared.records import DossierNotFound, may_see, require_dossier_visible
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -131,7 +132,7 @@ class DeliveryService:
     ) -> Shipment:
         dossier = self.repository.dossier(dossier_id)
         if dossier is None or dossier.get("owner_sub") != principal.sub:
-            raise UnknownDossier()
+            raise DossierNotFound()
         shipment_id = f"{dossier_id}.{Purpose.PICKUP}"
         existing = self.repository.get(shipment_id)
         if existing is not None:
@@ -185,7 +186,7 @@ class DeliveryService:
 
     def visible(self, principal: Principal, shipment_id: str) -> Shipment:
         shipment = self.repository.get(shipment_id)
-        if shipment is None or not self._may_see(principal, shipment):
+        if shipment is None or not may_see(principal, shipment.owner_sub):
             raise ShipmentNotFound()
         return shipment
 
@@ -196,16 +197,11 @@ class DeliveryService:
         shipments = self.repository.for_dossier(dossier_id)
         if not principal.has_any(OFFICERS):
             known = self.repository.dossier(dossier_id)
-            owners = {s.owner_sub for s in shipments}
+            owners = [s.owner_sub for s in shipments]
             if known is not None:
-                owners.add(str(known.get("owner_sub") or ""))
-            if owners - {principal.sub, ""}:
-                raise UnknownDossier()
-        return [s for s in shipments if self._may_see(principal, s)]
-
-    @staticmethod
-    def _may_see(principal: Principal, shipment: Shipment) -> bool:
-        return principal.sub == shipment.owner_sub or principal.has_any(OFFICERS)
+                owners.append(str(known.get("owner_sub") or ""))
+            require_dossier_visible(principal, owners)
+        return [s for s in shipments if may_see(principal, s.owner_sub)]
 
     # -- the post office -----------------------------------------------------------------------
     def callback(self, report: StatusReport) -> bool:

@@ -22,7 +22,6 @@ from chalicelib.notify.domain.templates import TemplateCatalog
 from chalicelib.notify.domain.values import DossierFacts, event_values
 from chalicelib.notify.errors import (
     BadReceiptSignature,
-    DossierNotVisible,
     FactsNotYetKnown,
     MalformedReceipt,
     UnknownMessage,
@@ -46,6 +45,7 @@ from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, MalformedJson, require_dossier_id
 from motcua_shared.logs import get_logger
 from motcua_shared.parsing import parse_json
+from motcua_shared.records import DossierNotFound, may_see
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -278,8 +278,8 @@ class NotifyService:
             facts = self.dossiers.get(dossier_id)
             if facts is None:
                 return []
-            if facts.owner_sub != principal.sub:
-                raise DossierNotVisible()
+            if not may_see(principal, facts.owner_sub):
+                raise DossierNotFound()
         sent = self.notifications.for_dossier(dossier_id)
         if not officer:
             sent = [n for n in sent if n.audience == audiences.APPLICANT_AUDIENCE]

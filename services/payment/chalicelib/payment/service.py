@@ -24,6 +24,7 @@ from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.errors import Conflict, require_dossier_id
 from motcua_shared.logs import get_logger
+from motcua_shared.records import may_see, require_dossier_visible
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -142,7 +143,7 @@ class PaymentService:
 
     def visible(self, principal: Principal, txn_ref: str) -> Payment:
         payment = self.repository.get(txn_ref)
-        if payment is None or not self._may_see(principal, payment.owner_sub):
+        if payment is None or not may_see(principal, payment.owner_sub):
             raise PaymentNotFound()
         return payment
 
@@ -153,14 +154,9 @@ class PaymentService:
         payments = self.repository.for_dossier(dossier_id)
         if not principal.has_any(OFFICERS):
             fee = self.repository.fee(dossier_id)
-            owners = {p.owner_sub for p in payments} | ({fee.owner_sub} if fee else set())
-            if owners - {principal.sub, ""}:
-                raise NoFeeRequested()
-        return [p for p in payments if self._may_see(principal, p.owner_sub)]
-
-    @staticmethod
-    def _may_see(principal: Principal, owner_sub: str) -> bool:
-        return principal.sub == owner_sub or principal.has_any(OFFICERS)
+            owners = [p.owner_sub for p in payments] + ([fee.owner_sub] if fee else [])
+            require_dossier_visible(principal, owners, NoFeeRequested)
+        return [p for p in payments if may_see(principal, p.owner_sub)]
 
     # -- the provider --------------------------------------------------------------------------
     def ipn(self, params: dict[str, str]) -> settlement.IpnAnswer:
