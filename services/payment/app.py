@@ -6,15 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Rate, Response
 
+from chalicelib.payment.bootstrap import bootstrap
 from chalicelib.payment.domain.model import Payment
 from chalicelib.payment.domain.settlement import UNKNOWN_ERROR
 from chalicelib.payment.errors import ProviderNotConfigured
 from chalicelib.payment.pages import return_page
 from chalicelib.payment.providers.base import ProviderNotReady
-from chalicelib.payment.providers.vnpay import VnpayProvider
-from chalicelib.payment.service import PaymentService
 from chalicelib.payment.settings import get_settings
-from chalicelib.payment.storage import PaymentRepository
 from motcua_shared import links, timeutil
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest, json_response
 from motcua_shared.inbox import consume_sqs_batch
@@ -29,16 +27,7 @@ app = Chalice(app_name="motcua-payment")
 api = Api(app, title="motcua payment", settings=get_settings, schemas="chalicelib.payment.schemas")
 settings = get_settings()
 logger = get_logger("payment")
-
-
-provider = VnpayProvider(
-    tmn_code=settings.vnpay_tmn_code,
-    hash_secret=settings.vnpay_hash_secret,
-    pay_url=settings.vnpay_pay_url,
-    api_url=settings.vnpay_api_url,
-    return_url=settings.vnpay_return_url,
-)
-service = PaymentService(PaymentRepository(), provider, settings)
+service = bootstrap(settings)
 
 
 def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]:
@@ -75,7 +64,7 @@ def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]
 )
 def create_payment(request: ApiRequest[NewPayment]) -> dict[str, Any]:
     try:
-        provider.ready_to_pay()  # before anything is saved (ALARM logged when not)
+        service.provider.ready_to_pay()  # before anything is saved (ALARM logged when not)
     except ProviderNotReady:
         raise ProviderNotConfigured() from None
     payment, url, reused = service.create(request.user, request.body.dossier_id, request.source_ip)
