@@ -7,21 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice
 
+from chalicelib.delivery.bootstrap import bootstrap
 from chalicelib.delivery.domain.model import Shipment
 from chalicelib.delivery.errors import (
     BadCallbackSignature,
     CallbackNotConfigured,
     MalformedCallback,
 )
-from chalicelib.delivery.postoffice import (
-    BadSignature,
-    InvalidCallback,
-    PostOffice,
-    PostOfficeNotReady,
-)
-from chalicelib.delivery.service import DeliveryService
+from chalicelib.delivery.postoffice import BadSignature, InvalidCallback, PostOfficeNotReady
 from chalicelib.delivery.settings import get_settings
-from chalicelib.delivery.storage import ShipmentRepository
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
@@ -37,16 +31,7 @@ api = Api(
 )
 settings = get_settings()
 logger = get_logger("delivery")
-
-
-post_office = PostOffice(
-    base_url=settings.postal_base_url,
-    access_token=settings.postal_access_token,
-    callback_secret=settings.postal_callback_secret,
-    customer_code=settings.postal_customer_code,
-    timeout_s=settings.postal_timeout_s,
-)
-service = DeliveryService(ShipmentRepository(), post_office, settings)
+service = bootstrap(settings)
 
 
 def shipment_view(s: Shipment) -> dict[str, Any]:
@@ -130,7 +115,7 @@ def rebook_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
 )
 def postal_callback(request: ApiRequest[CallbackIn]) -> dict[str, Any]:
     try:
-        report = post_office.read_callback(request.body.model_dump())
+        report = service.post_office.read_callback(request.body.model_dump())
     except BadSignature:
         raise BadCallbackSignature() from None
     except InvalidCallback as exc:
