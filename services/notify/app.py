@@ -6,19 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice
 
-from chalicelib.notify.directory import CognitoDirectory
-from chalicelib.notify.domain.model import Channel, Notification, RetryPolicy
-from chalicelib.notify.domain.templates import default_catalog
-from chalicelib.notify.providers.ses import SesEmail
-from chalicelib.notify.providers.sns import SnsSms
-from chalicelib.notify.receipts import SIGNATURE_HEADER, ReceiptKeys
-from chalicelib.notify.service import NotifyService
+from chalicelib.notify.bootstrap import bootstrap
+from chalicelib.notify.domain.model import Channel, Notification
+from chalicelib.notify.receipts import SIGNATURE_HEADER
 from chalicelib.notify.settings import get_settings
-from chalicelib.notify.storage import (
-    DossierFactsRepository,
-    NotificationRepository,
-    PreferenceRepository,
-)
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.masking import mask_email, mask_phone
@@ -32,22 +23,7 @@ app = Chalice(app_name="motcua-notify")
 api = Api(app, title="motcua notify", settings=get_settings, schemas="chalicelib.notify.schemas")
 settings = get_settings()
 
-policy = RetryPolicy(max_attempts=settings.max_attempts, base_delay_s=settings.retry_base_delay_s)
-service = NotifyService(
-    notifications=NotificationRepository(policy, settings.notification_retention_s),
-    preferences=PreferenceRepository(),
-    dossiers=DossierFactsRepository(),
-    directory=CognitoDirectory(settings.user_pool_id, settings.directory_cache_s),
-    providers={
-        Channel.EMAIL: SesEmail(settings.email_sender_address, settings.email_sender_name),
-        Channel.SMS: SnsSms(settings.sms_sender_id),
-    },
-    catalog=default_catalog(),
-    policy=policy,
-    base_url=settings.public_base_url,
-    receipt_keys=ReceiptKeys(settings.receipt_secrets),
-    inbox_retention_s=settings.inbox_retention_s,
-)
+service = bootstrap(settings)
 
 
 def notification_view(n: Notification) -> dict[str, Any]:

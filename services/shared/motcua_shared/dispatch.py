@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from motcua_shared.events import Envelope
 
 D = TypeVar("D", bound="BaseModel")
+R = TypeVar("R")
 
 Handler = Callable[["Envelope", "BaseModel"], None]
 """What the inbox calls with a validated envelope and its data."""
@@ -35,18 +36,19 @@ class UnexpectedData(TypeError):
 
 
 @dataclass(frozen=True)
-class On(Generic[D]):
-    """The handler of one event type, whose data is ``schema`` (or a subclass of it)."""
+class On(Generic[D, R]):
+    """The handler of one event type, whose data is ``schema`` (or a subclass of it); called
+    with any event's data, it checks the data is that schema before handing it over."""
 
     schema: type[D]
-    handle: Callable[[Envelope, D], None]
+    handle: Callable[[Envelope, D], R]
 
-    def __call__(self, envelope: Envelope, data: BaseModel) -> None:
+    def __call__(self, envelope: Envelope, data: BaseModel) -> R:
         if not isinstance(data, self.schema):
             raise UnexpectedData(
                 f"{envelope.type} carries {type(data).__name__}, not {self.schema.__name__}"
             )
-        self.handle(envelope, data)
+        return self.handle(envelope, data)
 
 
 def dispatch(handlers: Handlers, envelope: Envelope, data: BaseModel) -> None:
