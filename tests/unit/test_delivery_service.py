@@ -3,10 +3,11 @@ intake's event, pickups, rebooking, and every status callback of the post office
 out of order.
 
 The status ids are the post office's ``OrderStatusId`` of its status callbacks (the public postal
-service's order API, as the sandbox in sandboxes/postal speaks it): 10 and 60 cancelled, 20 order
-received, 70 accepted at the post office, 80 being delivered, 91 and 161 not delivered, 100
-delivered, 170 returned to the sender. A callback is at-least-once: a repeat changes nothing,
-and an older status never moves a shipment backwards. Expected values are written out below.
+service's order API, as the sandbox in sandboxes/postal speaks it): 10 deleted and 60 cancelled,
+20 sent, 70 accepted by the post office, 80 being delivered (the sandbox's), 91 delivery failed,
+100 delivered, 161 return failed, 170 returned to the sender. A callback is at-least-once: a
+repeat changes nothing, and an older status never moves a shipment backwards. Expected values
+are written out below.
 """
 
 from __future__ import annotations
