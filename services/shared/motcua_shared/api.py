@@ -15,6 +15,7 @@ handles a queue or a schedule — does not pay for pydantic and the body models 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import json
@@ -96,6 +97,8 @@ class Operation:
     content_types: tuple[str, ...] = ("application/json",)
     schemas: str | None = None
     response_name: str | None = None  # the success body's model (JSON), for the document
+    # ... or the answer's own type: a dataclass the handler builds its answer with
+    response_type: type[Any] | None = None
 
     @property
     def body(self) -> type[BaseModel] | None:
@@ -105,8 +108,11 @@ class Operation:
         return schema_model(self.schemas, self.body_name)
 
     @property
-    def response(self) -> type[BaseModel] | None:
-        """The success body's model (documentation only: handlers build their answers)."""
+    def response(self) -> type[Any] | None:
+        """The success body's type: the dataclass the handler answers with, or a model of the
+        schemas module that documents what the handler builds."""
+        if self.response_type is not None:
+            return self.response_type
         if self.response_name is None:
             return None
         return schema_model(self.schemas, self.response_name)
@@ -258,13 +264,16 @@ class Api:
         status: int = 200,
         errors: Iterable[type[ApiError]] = (),
         content_types: Sequence[str] = ("application/json",),
-        response: str | None = None,
+        response: str | type[Any] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
         ``body``: the name of its model in the schemas module; ``content_types``: what a
-        success answers (documented; JSON unless the view says); ``response``: the name of the
-        model of a JSON success in the schemas module (documented)."""
-        for named in (body, response):
+        success answers (documented; JSON unless the view says); ``response``: the type of a
+        JSON success — a dataclass the handler returns, serialised as it is documented — or
+        the name of a model of the schemas module (documented)."""
+        response_type = None if response is None or isinstance(response, str) else response
+        response_name = response_type.__name__ if response_type is not None else response
+        for named in (body, response_name if response_type is None else None):
             if named is not None and self.schemas is None:
                 raise LookupError(f"{path}: {named!r} is named but the Api has no schemas module")
 
@@ -284,6 +293,8 @@ class Api:
                     return error_response(InternalError())
                 if isinstance(result, Response):
                     return result
+                if dataclasses.is_dataclass(result) and not isinstance(result, type):
+                    result = dataclasses.asdict(result)
                 return json_response(result, status)
 
             @functools.wraps(handler)
@@ -305,7 +316,8 @@ class Api:
                         errors=tuple(errors),
                         content_types=tuple(content_types),
                         schemas=self.schemas,
-                        response_name=response,
+                        response_name=response_name,
+                        response_type=response_type,
                     )
                 )
             return secured_view
