@@ -272,8 +272,10 @@ class Api:
         JSON success — a dataclass the handler returns, serialised as it is documented — or
         the name of a model of the schemas module (documented)."""
         response_type = None if response is None or isinstance(response, str) else response
-        response_name = response_type.__name__ if response_type is not None else response
-        for named in (body, response_name if response_type is None else None):
+        response_name = response if isinstance(response, str) else None
+        if response_type is not None:
+            response_name = response_type.__name__
+        for named in (body, response if isinstance(response, str) else None):
             if named is not None and self.schemas is None:
                 raise LookupError(f"{path}: {named!r} is named but the Api has no schemas module")
 
