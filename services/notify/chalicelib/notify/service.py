@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.notify.domain import audiences
 from chalicelib.notify.domain.compose import EventRef, Person, compose
@@ -162,7 +162,7 @@ class NotifyService:
             raise FactsNotYetKnown(f"{envelope.type} for dossier {envelope.dossier_id}")
         return known
 
-    def plan(self, envelope: Envelope, data: Any, facts: DossierFacts) -> list[Notification]:
+    def plan(self, envelope: Envelope, data: BaseModel, facts: DossierFacts) -> list[Notification]:
         """Every notification the event causes, once per (channel, recipient)."""
         event = EventRef(envelope.id, envelope.type, envelope.dossier_id)
         values = event_values(envelope.type, data, facts, self._assignee(data))

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motcua_shared.timeutil import VN_TZ
+
+if TYPE_CHECKING:
+    from motcua_shared.events.dossier import DossierEvent
 
 STEP_NAMES = {
     "desk": "tiếp nhận và chuyển xử lý",
@@ -54,7 +57,7 @@ class DossierFacts:
         return cls(**{k: v for k, v in doc.items() if k in cls.__dataclass_fields__})
 
     @classmethod
-    def from_event(cls, data: Any) -> DossierFacts:
+    def from_event(cls, data: DossierEvent) -> DossierFacts:
         """From a dossier event (every one carries the applicant's contact)."""
         return cls(
             dossier_id=data.dossier_id,
