@@ -20,7 +20,7 @@ from chalicelib.delivery.domain.model import ShipmentStatus
 from chalicelib.delivery.errors import NotRebookable, ShipmentNotFound
 from chalicelib.delivery.ports import PermanentBookingError, StatusReport, TransientBookingError
 from chalicelib.delivery.service import DeliveryService
-from chalicelib.delivery.settings import get_settings
+from chalicelib.delivery.settings import DeliverySettings
 from motcua_shared.auth import Principal
 from motcua_shared.records import DossierNotFound
 from motcua_shared.timeutil import VN_TZ
@@ -53,7 +53,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def service(store: FakeShipmentStore, post: FakePostOffice, clock: FakeClock) -> DeliveryService:
-    return DeliveryService(store, post, get_settings(), clock)
+    return DeliveryService(store, post, DeliverySettings.from_env(), clock)
 
 
 def result_ready(service: DeliveryService, method: str = "postal") -> None:

@@ -26,7 +26,7 @@ from chalicelib.notify.ports import StaffMember
 from chalicelib.notify.providers.base import PermanentProviderError, TemporaryProviderError
 from chalicelib.notify.receipts import ReceiptKeys
 from chalicelib.notify.service import NotifyService
-from chalicelib.notify.settings import get_settings
+from chalicelib.notify.settings import NotifySettings
 from motcua_shared.auth import Principal
 from motcua_shared.events import Envelope
 from motcua_shared.events import dossier as de
@@ -81,7 +81,7 @@ class World:
             catalog=default_catalog(),
             policy=self.policy,
             base_url="https://dichvucong.example",
-            receipt_keys=ReceiptKeys(get_settings().receipt_secrets),
+            receipt_keys=ReceiptKeys(NotifySettings.from_env().receipt_secrets),
             clock=self.clock,
         )
 

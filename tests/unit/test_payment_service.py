@@ -19,7 +19,7 @@ from chalicelib.payment.domain.model import PaymentStatus
 from chalicelib.payment.errors import AlreadyPaid, FeeNoLongerOwed, NoFeeRequested, PaymentNotFound
 from chalicelib.payment.providers.base import Outcome
 from chalicelib.payment.service import PaymentService
-from chalicelib.payment.settings import get_settings
+from chalicelib.payment.settings import PaymentSettings
 from motcua_shared.auth import Principal
 from motcua_shared.timeutil import VN_TZ
 from tests.unit.fakes.clock import FakeClock
@@ -51,9 +51,13 @@ def provider() -> FakeProvider:
 
 @pytest.fixture
 def service(store: FakePaymentStore, provider: FakeProvider, clock: FakeClock) -> PaymentService:
-    # 15 minutes to pay, reused while 2 are left, reconciled after 15 (the defaults, written out)
+    # 15 minutes to pay, reused while 2 are left, reconciled after 15 (the defaults, written out);
+    # read afresh: get_settings() is the app's, cached for the service tests that follow
     settings = dataclasses.replace(
-        get_settings(), payment_ttl_s=900, payment_reuse_min_s=120, reconcile_after_s=900
+        PaymentSettings.from_env(),
+        payment_ttl_s=900,
+        payment_reuse_min_s=120,
+        reconcile_after_s=900,
     )
     return PaymentService(store, provider, settings, clock)
 
