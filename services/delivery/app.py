@@ -7,27 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice
 
-from chalicelib.delivery.domain.model import Shipment
+from chalicelib.delivery.answers import CallbackAnswerOut, ShipmentListOut, ShipmentOut
+from chalicelib.delivery.bootstrap import bootstrap
 from chalicelib.delivery.errors import (
     BadCallbackSignature,
     CallbackNotConfigured,
     MalformedCallback,
 )
-from chalicelib.delivery.postoffice import (
-    BadSignature,
-    InvalidCallback,
-    PostOffice,
-    PostOfficeNotReady,
-)
-from chalicelib.delivery.service import DeliveryService
+from chalicelib.delivery.postoffice import BadSignature, InvalidCallback, PostOfficeNotReady
 from chalicelib.delivery.settings import get_settings
-from chalicelib.delivery.storage import ShipmentRepository
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
 from motcua_shared.roles import APPLICANTS, Role
-from motcua_shared.timeutil import to_iso
 
 if TYPE_CHECKING:
     from chalicelib.delivery.schemas import CallbackIn, PickupIn
@@ -38,52 +31,21 @@ api = Api(
 )
 settings = get_settings()
 logger = get_logger("delivery")
-
-
-post_office = PostOffice(
-    base_url=settings.postal_base_url,
-    access_token=settings.postal_access_token,
-    callback_secret=settings.postal_callback_secret,
-    customer_code=settings.postal_customer_code,
-    timeout_s=settings.postal_timeout_s,
-)
-service = DeliveryService(ShipmentRepository(), post_office, settings)
-
-
-def shipment_view(s: Shipment) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "dossier_id": s.dossier_id,
-        "dossier_code": s.dossier_code,
-        "purpose": str(s.purpose),
-        "status": str(s.status),
-        "item_code": s.item_code,
-        "attempt": s.attempt,
-        "receiver": {"name": s.receiver.name, "address": s.receiver.address},
-        "sender": {"name": s.sender.name, "address": s.sender.address},
-        "preferred_date": s.preferred_date,
-        "last_error": s.last_error,
-        "created_at": to_iso(s.created_at),
-        "updated_at": to_iso(s.updated_at),
-        "history": [
-            {"status": h.status, "status_id": h.status_id, "note": h.note, "at": to_iso(h.at)}
-            for h in s.history
-        ],
-    }
+service = bootstrap(settings)
 
 
 @api.route(
     "/pickups",
     methods=["POST"],
     body="PickupIn",
-    response="ShipmentOut",
+    response=ShipmentOut,
     status=201,
     roles=APPLICANTS,
     summary="Ask the post office to collect the paper originals and bring them to the desk",
 )
-def request_pickup(request: ApiRequest[PickupIn]) -> dict[str, Any]:
+def request_pickup(request: ApiRequest[PickupIn]) -> ShipmentOut:
     b = request.body
-    return shipment_view(
+    return ShipmentOut.of(
         service.request_pickup(request.user, b.dossier_id, b.address, b.preferred_date)
     )
 
@@ -93,21 +55,21 @@ def request_pickup(request: ApiRequest[PickupIn]) -> dict[str, Any]:
     summary="The shipments of a dossier",
     roles=SIGNED_IN,
     query=("dossier_id",),
-    response="ShipmentListOut",
+    response=ShipmentListOut,
 )
-def list_shipments(request: ApiRequest[Any]) -> dict[str, Any]:
+def list_shipments(request: ApiRequest[Any]) -> ShipmentListOut:
     items = service.for_dossier(request.user, request.query.get("dossier_id", ""))
-    return {"items": [shipment_view(s) for s in items]}
+    return ShipmentListOut([ShipmentOut.of(s) for s in items])
 
 
 @api.route(
     "/shipments/{id}",
     summary="One shipment with its status changes",
     roles=SIGNED_IN,
-    response="ShipmentOut",
+    response=ShipmentOut,
 )
-def get_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
-    return shipment_view(service.visible(request.user, request.path["id"]))
+def get_shipment(request: ApiRequest[Any]) -> ShipmentOut:
+    return ShipmentOut.of(service.visible(request.user, request.path["id"]))
 
 
 @api.route(
@@ -115,23 +77,23 @@ def get_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
     methods=["POST"],
     roles=(Role.DESK_OFFICER,),
     summary="Book a failed or returned shipment again",
-    response="ShipmentOut",
+    response=ShipmentOut,
 )
-def rebook_shipment(request: ApiRequest[Any]) -> dict[str, Any]:
-    return shipment_view(service.rebook(request.path["id"]))
+def rebook_shipment(request: ApiRequest[Any]) -> ShipmentOut:
+    return ShipmentOut.of(service.rebook(request.path["id"]))
 
 
 @api.route(
     "/postal/callback",
     methods=["POST"],
     body="CallbackIn",
-    response="CallbackAnswerOut",
+    response=CallbackAnswerOut,
     roles=PUBLIC,
     summary="The post office's signed status callback",
 )
-def postal_callback(request: ApiRequest[CallbackIn]) -> dict[str, Any]:
+def postal_callback(request: ApiRequest[CallbackIn]) -> CallbackAnswerOut:
     try:
-        report = post_office.read_callback(request.body.model_dump())
+        report = service.post_office.read_callback(request.body.model_dump())
     except BadSignature:
         raise BadCallbackSignature() from None
     except InvalidCallback as exc:
@@ -139,7 +101,7 @@ def postal_callback(request: ApiRequest[CallbackIn]) -> dict[str, Any]:
     except PostOfficeNotReady:  # logged as ALARM; nothing verified, nothing changed
         raise CallbackNotConfigured() from None
     changed = service.callback(report)
-    return {"Success": True, "Changed": changed}
+    return CallbackAnswerOut(Success=True, Changed=changed)
 
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)

@@ -6,24 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice
 
-from chalicelib.notify.directory import CognitoDirectory
-from chalicelib.notify.domain.model import Channel, Notification, RetryPolicy
-from chalicelib.notify.domain.templates import default_catalog
-from chalicelib.notify.providers.ses import SesEmail
-from chalicelib.notify.providers.sns import SnsSms
-from chalicelib.notify.receipts import SIGNATURE_HEADER, ReceiptKeys
-from chalicelib.notify.service import NotifyService
-from chalicelib.notify.settings import get_settings
-from chalicelib.notify.storage import (
-    DossierFactsRepository,
-    NotificationRepository,
-    PreferenceRepository,
+from chalicelib.notify.answers import (
+    NotificationListOut,
+    NotificationOut,
+    PreferencesOut,
+    ReceiptAnswerOut,
 )
+from chalicelib.notify.bootstrap import bootstrap
+from chalicelib.notify.receipts import SIGNATURE_HEADER
+from chalicelib.notify.settings import get_settings
 from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
-from motcua_shared.masking import mask_email, mask_phone
 from motcua_shared.outbox import publish_stream_batch
-from motcua_shared.timeutil import to_iso
 
 if TYPE_CHECKING:
     from chalicelib.notify.schemas import PreferencesIn
@@ -32,42 +26,7 @@ app = Chalice(app_name="motcua-notify")
 api = Api(app, title="motcua notify", settings=get_settings, schemas="chalicelib.notify.schemas")
 settings = get_settings()
 
-policy = RetryPolicy(max_attempts=settings.max_attempts, base_delay_s=settings.retry_base_delay_s)
-service = NotifyService(
-    notifications=NotificationRepository(policy, settings.notification_retention_s),
-    preferences=PreferenceRepository(),
-    dossiers=DossierFactsRepository(),
-    directory=CognitoDirectory(settings.user_pool_id, settings.directory_cache_s),
-    providers={
-        Channel.EMAIL: SesEmail(settings.email_sender_address, settings.email_sender_name),
-        Channel.SMS: SnsSms(settings.sms_sender_id),
-    },
-    catalog=default_catalog(),
-    policy=policy,
-    base_url=settings.public_base_url,
-    receipt_keys=ReceiptKeys(settings.receipt_secrets),
-    inbox_retention_s=settings.inbox_retention_s,
-)
-
-
-def notification_view(n: Notification) -> dict[str, Any]:
-    masked = mask_phone(n.recipient) if n.channel is Channel.SMS else mask_email(n.recipient)
-    return {
-        "id": n.id,
-        "event_type": n.event_type,
-        "template_id": n.template_id,
-        "channel": str(n.channel),
-        "audience": n.audience,
-        "recipient": masked,
-        "subject": n.subject,
-        "status": str(n.status),
-        "attempts": n.attempts,
-        "fragments": n.fragments,
-        "failure_reason": n.failure_reason,
-        "created_at": to_iso(n.created_at),
-        "sent_at": to_iso(n.sent_at) if n.sent_at else None,
-        "updated_at": to_iso(n.updated_at),
-    }
+service = bootstrap(settings)
 
 
 @api.route(
@@ -75,33 +34,33 @@ def notification_view(n: Notification) -> dict[str, Any]:
     summary="What was sent about a dossier: when, on which channel, its status (masked recipients)",
     roles=SIGNED_IN,
     query=("dossier_id",),
-    response="NotificationListOut",
+    response=NotificationListOut,
 )
-def list_notifications(request: ApiRequest[Any]) -> dict[str, Any]:
+def list_notifications(request: ApiRequest[Any]) -> NotificationListOut:
     items = service.for_dossier(request.user, request.query.get("dossier_id", ""))
-    return {"items": [notification_view(n) for n in items]}
+    return NotificationListOut([NotificationOut.of(n) for n in items])
 
 
 @api.route(
     "/preferences",
     summary="The channels I am told on (SMS, e-mail, both)",
     roles=SIGNED_IN,
-    response="PreferencesOut",
+    response=PreferencesOut,
 )
-def get_preferences(request: ApiRequest[Any]) -> dict[str, Any]:
-    return {"channels": service.channels(request.user)}
+def get_preferences(request: ApiRequest[Any]) -> PreferencesOut:
+    return PreferencesOut.of(service.channels(request.user))
 
 
 @api.route(
     "/preferences",
     methods=["PUT"],
     body="PreferencesIn",
-    response="PreferencesOut",
+    response=PreferencesOut,
     roles=SIGNED_IN,
     summary="Choose the channels I am told on",
 )
-def put_preferences(request: ApiRequest[PreferencesIn]) -> dict[str, Any]:
-    return {"channels": service.choose_channels(request.user, list(request.body.channels))}
+def put_preferences(request: ApiRequest[PreferencesIn]) -> PreferencesOut:
+    return PreferencesOut.of(service.choose_channels(request.user, list(request.body.channels)))
 
 
 @api.route(
@@ -109,13 +68,13 @@ def put_preferences(request: ApiRequest[PreferencesIn]) -> dict[str, Any]:
     methods=["POST"],
     roles=PUBLIC,
     summary="A provider's delivery receipt, signed with X-Motcua-Signature (ses, sns)",
-    response="ReceiptAnswerOut",
+    response=ReceiptAnswerOut,
 )
-def post_receipt(request: ApiRequest[Any]) -> dict[str, Any]:
+def post_receipt(request: ApiRequest[Any]) -> ReceiptAnswerOut:
     changed = service.receipt(
         request.path["provider"], request.raw_body, request.headers.get(SIGNATURE_HEADER)
     )
-    return {"changed": changed}
+    return ReceiptAnswerOut(changed=changed)
 
 
 @app.on_sqs_message(queue=settings.events_queue, batch_size=10)

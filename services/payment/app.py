@@ -6,22 +6,26 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Rate, Response
 
-from chalicelib.payment.domain.model import Payment
+from chalicelib.payment.answers import (
+    IpnAnswerOut,
+    PaymentListOut,
+    PaymentOut,
+    RefundListOut,
+    RefundOut,
+    StartedPaymentOut,
+)
+from chalicelib.payment.bootstrap import bootstrap
 from chalicelib.payment.domain.settlement import UNKNOWN_ERROR
 from chalicelib.payment.errors import ProviderNotConfigured
 from chalicelib.payment.pages import return_page
 from chalicelib.payment.providers.base import ProviderNotReady
-from chalicelib.payment.providers.vnpay import VnpayProvider
-from chalicelib.payment.service import PaymentService
 from chalicelib.payment.settings import get_settings
-from chalicelib.payment.storage import PaymentRepository
 from motcua_shared import links, timeutil
-from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest, json_response
+from motcua_shared.api import PUBLIC, SIGNED_IN, Api, ApiRequest
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.logs import get_logger
 from motcua_shared.outbox import publish_stream_batch
 from motcua_shared.roles import APPLICANTS, REFUNDS
-from motcua_shared.timeutil import to_iso
 
 if TYPE_CHECKING:
     from chalicelib.payment.schemas import NewPayment
@@ -30,64 +34,33 @@ app = Chalice(app_name="motcua-payment")
 api = Api(app, title="motcua payment", settings=get_settings, schemas="chalicelib.payment.schemas")
 settings = get_settings()
 logger = get_logger("payment")
-
-
-provider = VnpayProvider(
-    tmn_code=settings.vnpay_tmn_code,
-    hash_secret=settings.vnpay_hash_secret,
-    pay_url=settings.vnpay_pay_url,
-    api_url=settings.vnpay_api_url,
-    return_url=settings.vnpay_return_url,
-)
-service = PaymentService(PaymentRepository(), provider, settings)
-
-
-def payment_view(payment: Payment, pay_url: str | None = None) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "txn_ref": payment.txn_ref,
-        "dossier_id": payment.dossier_id,
-        "dossier_code": payment.dossier_code,
-        "amount_vnd": payment.amount_vnd,
-        "provider": payment.provider,
-        "status": str(payment.status),
-        "created_at": to_iso(payment.created_at),
-        "expires_at": to_iso(payment.expires_at),
-        "paid_at": to_iso(payment.paid_at) if payment.paid_at else None,
-        "response_code": payment.response_code,
-        "reason": payment.reason,
-        "refund_reason": payment.refund_reason,
-        "bank_code": payment.bank_code,
-        "transaction_no": payment.transaction_no,
-    }
-    if pay_url is not None:
-        view["pay_url"] = pay_url
-    return view
+service = bootstrap(settings)
 
 
 @api.route(
     "/payments",
     methods=["POST"],
     body="NewPayment",
-    response="PaymentOut",
+    response=StartedPaymentOut,
     status=201,
     roles=APPLICANTS,
     summary="Start paying a dossier's fee: the attempt to pay with and the provider's payment "
     "URL (the pending one if it is still valid: reused is true); 409 once the fee is closed",
 )
-def create_payment(request: ApiRequest[NewPayment]) -> dict[str, Any]:
+def create_payment(request: ApiRequest[NewPayment]) -> StartedPaymentOut:
     try:
-        provider.ready_to_pay()  # before anything is saved (ALARM logged when not)
+        service.provider.ready_to_pay()  # before anything is saved (ALARM logged when not)
     except ProviderNotReady:
         raise ProviderNotConfigured() from None
     payment, url, reused = service.create(request.user, request.body.dossier_id, request.source_ip)
-    return {**payment_view(payment, url), "reused": reused}
+    return StartedPaymentOut.started(payment, url, reused)
 
 
 @api.route(
-    "/payments/{txn_ref}", summary="One payment attempt", roles=SIGNED_IN, response="PaymentOut"
+    "/payments/{txn_ref}", summary="One payment attempt", roles=SIGNED_IN, response=PaymentOut
 )
-def get_payment(request: ApiRequest[Any]) -> dict[str, Any]:
-    return payment_view(service.visible(request.user, request.path["txn_ref"]))
+def get_payment(request: ApiRequest[Any]) -> PaymentOut:
+    return PaymentOut.of(service.visible(request.user, request.path["txn_ref"]))
 
 
 @api.route(
@@ -95,21 +68,21 @@ def get_payment(request: ApiRequest[Any]) -> dict[str, Any]:
     summary="The payment attempts of a dossier",
     roles=SIGNED_IN,
     query=("dossier_id",),
-    response="PaymentListOut",
+    response=PaymentListOut,
 )
-def list_payments(request: ApiRequest[Any]) -> dict[str, Any]:
+def list_payments(request: ApiRequest[Any]) -> PaymentListOut:
     dossier_id = request.query.get("dossier_id", "")
-    return {"items": [payment_view(p) for p in service.for_dossier(request.user, dossier_id)]}
+    return PaymentListOut([PaymentOut.of(p) for p in service.for_dossier(request.user, dossier_id)])
 
 
 @api.route(
     "/refunds",
     summary="Money taken for fees no longer owed, to be paid back (newest first)",
     roles=REFUNDS,
-    response="RefundListOut",
+    response=RefundListOut,
 )
-def list_refunds(request: ApiRequest[Any]) -> dict[str, Any]:
-    return {"items": [payment_view(p) for p in service.refunds()]}
+def list_refunds(request: ApiRequest[Any]) -> RefundListOut:
+    return RefundListOut([RefundOut.of(p) for p in service.refunds()])
 
 
 @api.route(
@@ -117,9 +90,9 @@ def list_refunds(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=PUBLIC,
     query=("vnp_TxnRef", "vnp_SecureHash"),
     summary="VNPay's server-to-server notification (answers RspCode and Message)",
-    response="IpnAnswerOut",
+    response=IpnAnswerOut,
 )
-def vnpay_ipn(request: ApiRequest[Any]) -> Response:
+def vnpay_ipn(request: ApiRequest[Any]) -> IpnAnswerOut:
     try:
         answer = service.ipn(request.query)
     except ProviderNotReady:
@@ -129,7 +102,7 @@ def vnpay_ipn(request: ApiRequest[Any]) -> Response:
     except Exception:
         logger.exception("IPN failed")
         answer = UNKNOWN_ERROR
-    return json_response(answer.to_dict(), 200)
+    return IpnAnswerOut.of(answer)
 
 
 @api.route(

@@ -15,6 +15,7 @@ handles a queue or a schedule — does not pay for pydantic and the body models 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -212,13 +213,18 @@ class Api:
         status: int = 200,
         errors: Iterable[type[ApiError]] = (),
         content_types: Sequence[str] = ("application/json",),
-        response: str | None = None,
+        response: str | type[Any] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
         ``body``: the name of its model in the schemas module; ``content_types``: what a
-        success answers (documented; JSON unless the view says); ``response``: the name of the
-        model of a JSON success in the schemas module (documented)."""
-        for named in (body, response):
+        success answers (documented; JSON unless the view says); ``response``: the type of a
+        JSON success — a dataclass the handler returns, serialised as it is documented — or
+        the name of a model of the schemas module (documented)."""
+        response_type = None if response is None or isinstance(response, str) else response
+        response_name = response if isinstance(response, str) else None
+        if response_type is not None:
+            response_name = response_type.__name__
+        for named in (body, response if isinstance(response, str) else None):
             if named is not None and self.schemas is None:
                 raise LookupError(f"{path}: {named!r} is named but the Api has no schemas module")
 
@@ -238,6 +244,8 @@ class Api:
                     return error_response(InternalError())
                 if isinstance(result, Response):
                     return result
+                if dataclasses.is_dataclass(result) and not isinstance(result, type):
+                    result = dataclasses.asdict(result)
                 return json_response(result, status)
 
             @functools.wraps(handler)
@@ -259,7 +267,8 @@ class Api:
                         errors=tuple(errors),
                         content_types=tuple(content_types),
                         schemas=self.schemas,
-                        response_name=response,
+                        response_name=response_name,
+                        response_type=response_type,
                     )
                 )
             return secured_view

@@ -17,7 +17,7 @@ from motcua_shared.errors import (
 from motcua_shared.routes import SIGNED_IN, Operation, PayloadTooLarge
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
+    pass
 
 
 class DeclaredApi(Protocol):
@@ -123,12 +123,21 @@ def _success_schema(media_type: str, op: Operation, schemas: dict[str, Any]) -> 
 
 
 def _component(
-    model: type[BaseModel],
+    model: type[Any],
     schemas: dict[str, Any],
     mode: Literal["validation", "serialization"] = "validation",
 ) -> dict[str, Any]:
-    """Put the model (and the models it uses) among the components; a reference to it."""
-    schema = model.model_json_schema(mode=mode, ref_template="#/components/schemas/{model}")
+    """Put the model (and the models it uses) among the components; a reference to it. A
+    pydantic model, or a dataclass an answer is built with (read through pydantic here, so the
+    handlers that build it never load pydantic)."""
+    from pydantic import BaseModel, TypeAdapter
+
+    template = "#/components/schemas/{model}"
+    schema: dict[str, Any]
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        schema = model.model_json_schema(mode=mode, ref_template=template)
+    else:
+        schema = TypeAdapter(model).json_schema(mode=mode, ref_template=template)
     schemas.update(schema.pop("$defs", {}))
     schemas[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}

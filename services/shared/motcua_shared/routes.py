@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from motcua_shared.errors import ApiError
 
@@ -49,6 +49,8 @@ class Operation:
     content_types: tuple[str, ...] = ("application/json",)
     schemas: str | None = None
     response_name: str | None = None  # the success body's model (JSON), for the document
+    # ... or the answer's own type: a dataclass the handler builds its answer with
+    response_type: type[Any] | None = None
 
     @property
     def body(self) -> type[BaseModel] | None:
@@ -58,8 +60,11 @@ class Operation:
         return schema_model(self.schemas, self.body_name)
 
     @property
-    def response(self) -> type[BaseModel] | None:
-        """The success body's model (documentation only: handlers build their answers)."""
+    def response(self) -> type[Any] | None:
+        """The success body's type: the dataclass the handler answers with, or a model of the
+        schemas module that documents what the handler builds."""
+        if self.response_type is not None:
+            return self.response_type
         if self.response_name is None:
             return None
         return schema_model(self.schemas, self.response_name)

@@ -11,12 +11,6 @@ class ShipmentNotFound(NotFound):
     message_vi = "Không tìm thấy bưu gửi."
 
 
-class UnknownDossier(NotFound):
-    code = "dossier_not_found"
-    message = "No dossier with this id is yours (or it is not submitted yet)."
-    message_vi = "Không tìm thấy hồ sơ của bạn (hoặc hồ sơ chưa được nộp)."
-
-
 class NotRebookable(ApiError):
     status = 409
     code = "not_rebookable"

@@ -8,25 +8,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from chalicelib.delivery.domain.model import Shipment
+from chalicelib.delivery.ports import PermanentBookingError, StatusReport, TransientBookingError
 from motcua_shared.errors import MalformedJson
 from motcua_shared.parsing import parse_json, parse_whole_number
 from motcua_shared.secrets import Secret, SecretError
 from motcua_shared.timeutil import VN_TZ
 
+__all__ = [
+    "BadSignature",
+    "InvalidCallback",
+    "PermanentBookingError",
+    "PostOffice",
+    "PostOfficeNotReady",
+    "StatusReport",
+    "TransientBookingError",
+]
+
 MAX_STATUS_ID = 999  # the post office's status ids have three digits (10 … 170)
-
-
-class TransientBookingError(Exception):
-    """Timeout, connection error or 5xx: try again later."""
-
-
-class PermanentBookingError(Exception):
-    """The post office refused the booking (4xx): retrying will not help."""
 
 
 class InvalidCallback(Exception):
@@ -41,16 +43,6 @@ class PostOfficeNotReady(Exception):
     """A secret the call needs (the booking token, the callback secret) is missing, empty or
     unreadable: a configuration error, logged as ALARM. Nothing is booked or verified: an empty
     callback secret would make every forged SignData verify."""
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    item_code: str
-    order_code: str
-    status_id: int
-    note: str
-    reported_at: str  # LastUpdateTime, dd/MM/yyyy HH:mm:ss
-    reported: datetime | None
 
 
 class PostOffice:

@@ -3,9 +3,8 @@ collect originals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from chalicelib.delivery.domain.model import (
     ANNOUNCED,
@@ -15,34 +14,41 @@ from chalicelib.delivery.domain.model import (
     Shipment,
     ShipmentStatus,
 )
-from chalicelib.delivery.errors import NotRebookable, ShipmentNotFound, UnknownDossier
-from chalicelib.delivery.postoffice import (
+from chalicelib.delivery.errors import NotRebookable, ShipmentNotFound
+from chalicelib.delivery.ports import (
+    Clock,
+    Courier,
     PermanentBookingError,
-    PostOffice,
+    ShipmentStore,
     StatusReport,
     TransientBookingError,
 )
 from chalicelib.delivery.settings import DeliverySettings
-from chalicelib.delivery.storage import ShipmentRepository
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
+from motcua_shared.dispatch import Handlers, On, dispatch
 from motcua_shared.errors import Conflict, require_dossier_id
+from motcua_shared.records import DossierNotFound, may_see, require_dossier_visible
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from motcua_shared.events import Envelope
+    from motcua_shared.events.dossier import DossierEvent, DossierResultReady
 
 SOURCE = "delivery"
 
 
 class DeliveryService:
+    """Delivery's use cases, given its store, the post office and its clock (wired in
+    :mod:`chalicelib.delivery.bootstrap`; fakes of each in tests/unit/fakes/delivery.py)."""
+
     def __init__(
         self,
-        repository: ShipmentRepository,
-        post_office: PostOffice,
+        repository: ShipmentStore,
+        post_office: Courier,
         settings: DeliverySettings,
-        clock: Callable[[], datetime] = timeutil.now,
+        clock: Clock = timeutil.now,
     ) -> None:
         self.repository = repository
         self.post_office = post_office
@@ -58,23 +64,40 @@ class DeliveryService:
     def apply_event(self, envelope: Envelope, data: BaseModel) -> None:
         """Applied as often as delivered: the dossier copy is overwritten, the shipment is keyed
         by (dossier, purpose)."""
-        d: Any = data
-        if envelope.type in {"dossier.submitted", "dossier.accepted", "dossier.result_ready"}:
-            known = self.repository.dossier(d.dossier_id) or {}
-            self.repository.save_dossier(
-                d.dossier_id,
-                {
-                    **known,
-                    "owner_sub": d.owner_sub,
-                    "code": d.code,
-                    "applicant": d.applicant.model_dump(),
-                    "agency_code": d.agency_code,
-                },
-            )
-        if envelope.type == "dossier.result_ready" and d.delivery_method == "postal":
+        dispatch(self.handlers, envelope, data)
+
+    @cached_property
+    def handlers(self) -> Handlers:
+        """What each event intake announces does here (built on the first event: the
+        contract's models load with it)."""
+        from motcua_shared.events.dossier import DossierEvent, DossierResultReady
+
+        return {
+            "dossier.submitted": On(DossierEvent, self._remember),
+            "dossier.accepted": On(DossierEvent, self._remember),
+            "dossier.result_ready": On(DossierResultReady, self._result_ready),
+        }
+
+    def _remember(self, envelope: Envelope, d: DossierEvent) -> None:
+        """Keep what delivery needs of the dossier: its owner, code, applicant and agency."""
+        known = self.repository.dossier(d.dossier_id) or {}
+        self.repository.save_dossier(
+            d.dossier_id,
+            {
+                **known,
+                "owner_sub": d.owner_sub,
+                "code": d.code,
+                "applicant": d.applicant.model_dump(),
+                "agency_code": d.agency_code,
+            },
+        )
+
+    def _result_ready(self, envelope: Envelope, d: DossierResultReady) -> None:
+        self._remember(envelope, d)
+        if d.delivery_method == "postal":
             self.deliver_result(d)
 
-    def deliver_result(self, d: Any) -> None:
+    def deliver_result(self, d: DossierResultReady) -> None:
         """Book the result's shipment once per dossier, whatever the number of deliveries."""
         shipment_id = f"{d.dossier_id}.{Purpose.RESULT}"
         shipment = self.repository.get(shipment_id)
@@ -101,8 +124,10 @@ class DeliveryService:
             try:
                 self.repository.save(shipment)
             except Conflict:
-                shipment = self.repository.get(shipment_id)
-                assert shipment is not None
+                stored = self.repository.get(shipment_id)
+                if stored is None:  # saved by another delivery of the event, then gone
+                    raise
+                shipment = stored
         self.book(shipment)
 
     def book(self, shipment: Shipment) -> Shipment:
@@ -131,7 +156,7 @@ class DeliveryService:
     ) -> Shipment:
         dossier = self.repository.dossier(dossier_id)
         if dossier is None or dossier.get("owner_sub") != principal.sub:
-            raise UnknownDossier()
+            raise DossierNotFound()
         shipment_id = f"{dossier_id}.{Purpose.PICKUP}"
         existing = self.repository.get(shipment_id)
         if existing is not None:
@@ -185,7 +210,7 @@ class DeliveryService:
 
     def visible(self, principal: Principal, shipment_id: str) -> Shipment:
         shipment = self.repository.get(shipment_id)
-        if shipment is None or not self._may_see(principal, shipment):
+        if shipment is None or not may_see(principal, shipment.owner_sub):
             raise ShipmentNotFound()
         return shipment
 
@@ -196,16 +221,11 @@ class DeliveryService:
         shipments = self.repository.for_dossier(dossier_id)
         if not principal.has_any(OFFICERS):
             known = self.repository.dossier(dossier_id)
-            owners = {s.owner_sub for s in shipments}
+            owners = [s.owner_sub for s in shipments]
             if known is not None:
-                owners.add(str(known.get("owner_sub") or ""))
-            if owners - {principal.sub, ""}:
-                raise UnknownDossier()
-        return [s for s in shipments if self._may_see(principal, s)]
-
-    @staticmethod
-    def _may_see(principal: Principal, shipment: Shipment) -> bool:
-        return principal.sub == shipment.owner_sub or principal.has_any(OFFICERS)
+                owners.append(str(known.get("owner_sub") or ""))
+            require_dossier_visible(principal, owners)
+        return [s for s in shipments if may_see(principal, s.owner_sub)]
 
     # -- the post office -----------------------------------------------------------------------
     def callback(self, report: StatusReport) -> bool:

@@ -13,19 +13,12 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.delivery.domain.model import Shipment
-from chalicelib.delivery.settings import get_settings
 from motcua_shared.outbox import outbox_bodies
+from motcua_shared.tables import Unbound, bind
 from motcua_shared.versioning import save_versioned
 
 if TYPE_CHECKING:
     from motcua_shared.events import Envelope
-
-_settings = get_settings()
-
-
-class _Meta:
-    table_name = _settings.shipments_table
-    region = _settings.region
 
 
 class DossierIndex(GlobalSecondaryIndex["ShipmentItem"]):
@@ -46,7 +39,7 @@ class ItemCodeIndex(GlobalSecondaryIndex["ShipmentItem"]):
 
 
 class ShipmentItem(Model):
-    Meta = _Meta
+    Meta = Unbound
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -62,7 +55,7 @@ class ShipmentItem(Model):
 
 
 class DossierCopy(Model):
-    Meta = _Meta
+    Meta = Unbound
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -70,11 +63,17 @@ class DossierCopy(Model):
 
 
 class ShipmentRepository:
+    """The shipment store (:class:`chalicelib.delivery.ports.ShipmentStore`) on one table."""
+
+    def __init__(self, table_name: str, region: str) -> None:
+        self._shipments = bind(ShipmentItem, table_name, region)
+        self._dossiers = bind(DossierCopy, table_name, region)
+
     def get(self, shipment_id: str) -> Shipment | None:
         if not 1 <= len(shipment_id) <= 200:
             return None
         try:
-            item = ShipmentItem.get(f"SHIPMENT#{shipment_id}", "SHIPMENT")
+            item = self._shipments.get(f"SHIPMENT#{shipment_id}", "SHIPMENT")
         except DoesNotExist:
             return None
         return Shipment.from_document(item.doc, item.version)
@@ -82,21 +81,21 @@ class ShipmentRepository:
     def by_item_code(self, item_code: str) -> Shipment | None:
         if not 1 <= len(item_code) <= 100:
             return None
-        for item in ShipmentItem.by_item_code.query(item_code, limit=1):
+        for item in self._shipments.by_item_code.query(item_code, limit=1):
             return Shipment.from_document(item.doc, item.version)
         return None
 
     def for_dossier(self, dossier_id: str) -> list[Shipment]:
         return [
             Shipment.from_document(i.doc, i.version)
-            for i in ShipmentItem.by_dossier.query(dossier_id)
+            for i in self._shipments.by_dossier.query(dossier_id)
         ]
 
     def save(self, shipment: Shipment, events: Iterable[Envelope] = ()) -> None:
         """Write the shipment with its events; a new shipment that exists, or a stale copy →
         :class:`Conflict`."""
         doc = shipment.to_document()
-        item = ShipmentItem(
+        item = self._shipments(
             pk=f"SHIPMENT#{shipment.id}",
             sk="SHIPMENT",
             dossier_id=shipment.dossier_id,
@@ -109,9 +108,9 @@ class ShipmentRepository:
 
     def dossier(self, dossier_id: str) -> dict[str, Any] | None:
         try:
-            return dict(DossierCopy.get(f"DOSSIER#{dossier_id}", "DOSSIER").doc)
+            return dict(self._dossiers.get(f"DOSSIER#{dossier_id}", "DOSSIER").doc)
         except DoesNotExist:
             return None
 
     def save_dossier(self, dossier_id: str, doc: dict[str, Any]) -> None:
-        DossierCopy(pk=f"DOSSIER#{dossier_id}", sk="DOSSIER", doc=doc).save()
+        self._dossiers(pk=f"DOSSIER#{dossier_id}", sk="DOSSIER", doc=doc).save()

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.notify.ports import StaffMember
 from motcua_shared.aws import client
 
-
-@dataclass(frozen=True)
-class StaffMember:
-    username: str
-    sub: str | None
-    name: str
-    phone: str | None
-    email: str | None
+__all__ = ["CognitoDirectory", "StaffMember"]
 
 
 def _member(username: str, attributes: list[dict[str, str]]) -> StaffMember:

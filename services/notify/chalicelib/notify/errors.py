@@ -5,12 +5,6 @@ from __future__ import annotations
 from motcua_shared.errors import ApiError, NotFound, Unauthenticated
 
 
-class DossierNotVisible(NotFound):
-    code = "dossier_not_found"
-    message = "No dossier with this id is yours."
-    message_vi = "Không tìm thấy hồ sơ của bạn."
-
-
 class UnknownProvider(NotFound):
     code = "unknown_provider"
     message = "No message provider of that name sends receipts here."

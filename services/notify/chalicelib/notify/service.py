@@ -4,10 +4,9 @@ temporary failures, apply delivery receipts, answer preferences and the list of 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from chalicelib.notify.directory import CognitoDirectory, StaffMember
 from chalicelib.notify.domain import audiences
 from chalicelib.notify.domain.compose import EventRef, Person, compose
 from chalicelib.notify.domain.model import (
@@ -22,11 +21,18 @@ from chalicelib.notify.domain.templates import TemplateCatalog
 from chalicelib.notify.domain.values import DossierFacts, event_values
 from chalicelib.notify.errors import (
     BadReceiptSignature,
-    DossierNotVisible,
     FactsNotYetKnown,
     MalformedReceipt,
     UnknownMessage,
     UnknownProvider,
+)
+from chalicelib.notify.ports import (
+    Clock,
+    DossierFactsStore,
+    NotificationStore,
+    PreferenceStore,
+    StaffDirectory,
+    StaffMember,
 )
 from chalicelib.notify.providers.base import (
     InvalidReceipt,
@@ -35,43 +41,46 @@ from chalicelib.notify.providers.base import (
     TemporaryProviderError,
 )
 from chalicelib.notify.receipts import ReceiptKeys, verify
-from chalicelib.notify.storage import (
-    DossierFactsRepository,
-    NotificationRepository,
-    NotifyInbox,
-    PreferenceRepository,
-)
 from motcua_shared import links, timeutil
 from motcua_shared.auth import OFFICERS, Principal
+from motcua_shared.dispatch import On
 from motcua_shared.errors import Conflict, MalformedJson, require_dossier_id
 from motcua_shared.logs import get_logger
 from motcua_shared.parsing import parse_json
+from motcua_shared.records import DossierNotFound, may_see
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from motcua_shared.events import Envelope
+    from motcua_shared.events.dossier import DossierEvent
+    from motcua_shared.events.shipment import ShipmentEvent
 
 SWEEP_LIMIT = 100
+
+FactsReader = Callable[["Envelope", "BaseModel"], DossierFacts]
 
 logger = get_logger("notify")
 
 
 class NotifyService:
+    """Notify's use cases, given its stores, the staff directory, the message providers and its
+    clock (wired in :mod:`chalicelib.notify.bootstrap`; fakes of each in
+    tests/unit/fakes/notify.py)."""
+
     def __init__(
         self,
         *,
-        notifications: NotificationRepository,
-        preferences: PreferenceRepository,
-        dossiers: DossierFactsRepository,
-        directory: CognitoDirectory,
+        notifications: NotificationStore,
+        preferences: PreferenceStore,
+        dossiers: DossierFactsStore,
+        directory: StaffDirectory,
         providers: Mapping[str, Provider],  # by channel
         catalog: TemplateCatalog,
         policy: RetryPolicy,
         base_url: str,
         receipt_keys: ReceiptKeys,
-        inbox_retention_s: int,
-        clock: Callable[[], datetime] = timeutil.now,
+        clock: Clock = timeutil.now,
     ) -> None:
         self.notifications = notifications
         self.preferences = preferences
@@ -82,7 +91,6 @@ class NotifyService:
         self.policy = policy
         self.base_url = base_url
         self.receipt_keys = receipt_keys
-        self.inbox_retention_s = inbox_retention_s
         self.clock = clock
 
     # -- events --------------------------------------------------------------------------------
@@ -102,30 +110,59 @@ class NotifyService:
                 self._attempt(stored)
             elif not created and stored.status is Status.CREATED:
                 self.send(stored)
-        NotifyInbox.of(envelope, self.inbox_retention_s).record()  # after the idempotent effect
+        self.notifications.mark_applied(envelope)  # after the idempotent effect
 
-    def _facts(self, envelope: Envelope, data: Any) -> DossierFacts:
+    @cached_property
+    def fact_readers(self) -> Mapping[str, FactsReader]:
+        """How each event of the contract tells who the dossier's applicant is (built on the
+        first event: the contract's models load with it). A dossier event carries the freshest
+        facts; a shipment carries its receiver's; any other needs a dossier event seen before."""
+        from pydantic import BaseModel
+
+        from motcua_shared.events import EVENT_SCHEMAS
+        from motcua_shared.events.dossier import DossierEvent
+        from motcua_shared.events.shipment import ShipmentEvent
+
+        def reader(schema: type[BaseModel]) -> FactsReader:
+            if issubclass(schema, DossierEvent):
+                return On(DossierEvent, self._facts_of_dossier_event)
+            if issubclass(schema, ShipmentEvent):
+                return On(ShipmentEvent, self._facts_of_shipment)
+            return On(BaseModel, self._facts_known)
+
+        return {event_type: reader(schema) for (event_type, _), schema in EVENT_SCHEMAS.items()}
+
+    def _facts(self, envelope: Envelope, data: BaseModel) -> DossierFacts:
+        return self.fact_readers.get(envelope.type, self._facts_known)(envelope, data)
+
+    def _facts_of_dossier_event(self, envelope: Envelope, data: DossierEvent) -> DossierFacts:
         known = self.dossiers.get(envelope.dossier_id)
-        if hasattr(data, "applicant"):  # a dossier event: the freshest facts
-            facts = DossierFacts.from_event(data)
-            if known is not None and facts.code is None and known.code:
-                facts = DossierFacts(**{**facts.to_document(), "code": known.code})
-            if facts != known:
-                self.dossiers.save(facts)
-            return facts
+        facts = DossierFacts.from_event(data)
+        if known is not None and facts.code is None and known.code:
+            facts = DossierFacts(**{**facts.to_document(), "code": known.code})
+        if facts != known:
+            self.dossiers.save(facts)
+        return facts
+
+    def _facts_of_shipment(self, envelope: Envelope, data: ShipmentEvent) -> DossierFacts:
+        known = self.dossiers.get(envelope.dossier_id)
         if known is not None:
             return known
-        if envelope.type.startswith("shipment."):
-            return DossierFacts(
-                dossier_id=data.dossier_id,
-                code=data.dossier_code,
-                applicant_name=data.receiver_name,
-                applicant_phone=data.receiver_phone,
-                applicant_email=data.receiver_email,
-            )
-        raise FactsNotYetKnown(f"{envelope.type} for dossier {envelope.dossier_id}")
+        return DossierFacts(
+            dossier_id=data.dossier_id,
+            code=data.dossier_code,
+            applicant_name=data.receiver_name,
+            applicant_phone=data.receiver_phone,
+            applicant_email=data.receiver_email,
+        )
 
-    def plan(self, envelope: Envelope, data: Any, facts: DossierFacts) -> list[Notification]:
+    def _facts_known(self, envelope: Envelope, data: BaseModel) -> DossierFacts:
+        known = self.dossiers.get(envelope.dossier_id)
+        if known is None:
+            raise FactsNotYetKnown(f"{envelope.type} for dossier {envelope.dossier_id}")
+        return known
+
+    def plan(self, envelope: Envelope, data: BaseModel, facts: DossierFacts) -> list[Notification]:
         """Every notification the event causes, once per (channel, recipient)."""
         event = EventRef(envelope.id, envelope.type, envelope.dossier_id)
         values = event_values(envelope.type, data, facts, self._assignee(data))
@@ -142,8 +179,11 @@ class NotifyService:
                     planned[notification.id] = notification
         return list(planned.values())
 
-    def _assignee(self, data: Any) -> str | None:
-        if not hasattr(data, "step"):
+    def _assignee(self, data: BaseModel) -> str | None:
+        """Who a step's deadline is with: the unit and the officer (by name), for officers."""
+        from motcua_shared.events.dossier import DossierDeadline
+
+        if not isinstance(data, DossierDeadline):
             return None
         officer = self.directory.user(data.officer) if data.officer else None
         names = [n for n in (data.unit, officer.name if officer else data.officer) if n]
@@ -278,8 +318,8 @@ class NotifyService:
             facts = self.dossiers.get(dossier_id)
             if facts is None:
                 return []
-            if facts.owner_sub != principal.sub:
-                raise DossierNotVisible()
+            if not may_see(principal, facts.owner_sub):
+                raise DossierNotFound()
         sent = self.notifications.for_dossier(dossier_id)
         if not officer:
             sent = [n for n in sent if n.audience == audiences.APPLICANT_AUDIENCE]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -15,19 +15,13 @@ from pynamodb.models import Model
 
 from chalicelib.notify.domain.model import Notification, RetryPolicy, Status
 from chalicelib.notify.domain.values import DossierFacts
-from chalicelib.notify.settings import get_settings
 from motcua_shared.inbox import inbox_model
+from motcua_shared.tables import Unbound, bind
 from motcua_shared.timeutil import to_iso
 from motcua_shared.versioning import save_versioned
 
-_settings = get_settings()
-
-NotifyInbox = inbox_model(_settings.notifications_table, _settings.region)
-
-
-class _Meta:
-    table_name = _settings.notifications_table
-    region = _settings.region
+if TYPE_CHECKING:
+    from motcua_shared.events import Envelope
 
 
 class DossierIndex(GlobalSecondaryIndex["NotificationItem"]):
@@ -57,7 +51,7 @@ class PendingIndex(GlobalSecondaryIndex["NotificationItem"]):
 
 
 class NotificationItem(Model):
-    Meta = _Meta
+    Meta = Unbound
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -79,7 +73,7 @@ class NotificationItem(Model):
 class DocumentItem(Model):
     """Preferences and dossier facts: a document under a key."""
 
-    Meta = _Meta
+    Meta = Unbound
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -91,14 +85,27 @@ def _key(notification_id: str) -> tuple[str, str]:
 
 
 class NotificationRepository:
-    def __init__(self, policy: RetryPolicy, retention_s: int) -> None:
+    """The notification store (:class:`chalicelib.notify.ports.NotificationStore`) on one
+    table, with the inbox of the events handled to the end."""
+
+    def __init__(
+        self,
+        table_name: str,
+        region: str,
+        policy: RetryPolicy,
+        retention_s: int,
+        inbox_retention_s: int,
+    ) -> None:
+        self._items = bind(NotificationItem, table_name, region)
+        self._inbox = inbox_model(table_name, region)
         self.policy = policy
         self.retention_s = retention_s
+        self.inbox_retention_s = inbox_retention_s
 
     def _item(self, n: Notification) -> NotificationItem:
         pk, sk = _key(n.id)
         pending_until = n.pending_until(self.policy)
-        return NotificationItem(
+        return self._items(
             pk=pk,
             sk=sk,
             dossier_id=n.dossier_id,
@@ -117,7 +124,7 @@ class NotificationRepository:
 
     def get(self, notification_id: str) -> Notification | None:
         try:
-            return self._notification(NotificationItem.get(*_key(notification_id)))
+            return self._notification(self._items.get(*_key(notification_id)))
         except DoesNotExist:
             return None
 
@@ -141,18 +148,18 @@ class NotificationRepository:
         n.version = save_versioned(self._item(n), n.version)
 
     def for_dossier(self, dossier_id: str) -> list[Notification]:
-        return [self._notification(i) for i in NotificationItem.by_dossier.query(dossier_id)]
+        return [self._notification(i) for i in self._items.by_dossier.query(dossier_id)]
 
     def by_message_id(self, message_id: str) -> Notification | None:
         if not 1 <= len(message_id) <= 200:
             return None
-        for item in NotificationItem.by_message.query(message_id, limit=1):
+        for item in self._items.by_message.query(message_id, limit=1):
             return self._notification(item)
         return None
 
     def pending(self, status: Status, until: datetime, limit: int) -> Iterator[Notification]:
         """Notifications in ``status`` whose waiting ended by ``until`` (read fresh)."""
-        keys = NotificationItem.by_pending.query(
+        keys = self._items.by_pending.query(
             str(status), NotificationItem.pending_until <= to_iso(until), limit=limit
         )
         for key in keys:
@@ -160,25 +167,36 @@ class NotificationRepository:
             if notification is not None and notification.status is status:
                 yield notification
 
+    def mark_applied(self, envelope: Envelope) -> None:
+        self._inbox.of(envelope, self.inbox_retention_s).record()
+
 
 class PreferenceRepository:
+    def __init__(self, table_name: str, region: str) -> None:
+        self._documents = bind(DocumentItem, table_name, region)
+
     def get(self, sub: str) -> dict[str, Any] | None:
         try:
-            return dict(DocumentItem.get(f"PREFERENCES#{sub}", "PREFERENCES").doc)
+            return dict(self._documents.get(f"PREFERENCES#{sub}", "PREFERENCES").doc)
         except DoesNotExist:
             return None
 
     def save(self, sub: str, doc: dict[str, Any]) -> None:
-        DocumentItem(pk=f"PREFERENCES#{sub}", sk="PREFERENCES", doc=doc).save()
+        self._documents(pk=f"PREFERENCES#{sub}", sk="PREFERENCES", doc=doc).save()
 
 
 class DossierFactsRepository:
+    def __init__(self, table_name: str, region: str) -> None:
+        self._documents = bind(DocumentItem, table_name, region)
+
     def get(self, dossier_id: str) -> DossierFacts | None:
         try:
-            item = DocumentItem.get(f"DOSSIER#{dossier_id}", "DOSSIER")
+            item = self._documents.get(f"DOSSIER#{dossier_id}", "DOSSIER")
         except DoesNotExist:
             return None
         return DossierFacts.from_document(dict(item.doc))
 
     def save(self, facts: DossierFacts) -> None:
-        DocumentItem(pk=f"DOSSIER#{facts.dossier_id}", sk="DOSSIER", doc=facts.to_document()).save()
+        self._documents(
+            pk=f"DOSSIER#{facts.dossier_id}", sk="DOSSIER", doc=facts.to_document()
+        ).save()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from chalicelib.payment.domain import closure as closing
 from chalicelib.payment.domain import settlement
@@ -17,18 +17,21 @@ from chalicelib.payment.errors import (
     NoFeeRequested,
     PaymentNotFound,
 )
+from chalicelib.payment.ports import AttemptRaced, Clock, PaymentStore
 from chalicelib.payment.providers.base import InvalidSignature, MalformedCallback, PaymentProvider
 from chalicelib.payment.settings import PaymentSettings
-from chalicelib.payment.storage import AttemptRaced, PaymentInbox, PaymentRepository
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
+from motcua_shared.dispatch import Handlers, On, dispatch
 from motcua_shared.errors import Conflict, require_dossier_id
 from motcua_shared.logs import get_logger
+from motcua_shared.records import may_see, require_dossier_visible
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from motcua_shared.events import Envelope
+    from motcua_shared.events.dossier import DossierEvent, DossierFeeRequested
 
 logger = get_logger("payment")
 SOURCE = "payment"
@@ -40,12 +43,15 @@ def new_txn_ref(at: datetime) -> str:
 
 
 class PaymentService:
+    """Payment's use cases, given its store, its provider and its clock (wired in
+    :mod:`chalicelib.payment.bootstrap`; fakes of each in tests/unit/fakes/payment.py)."""
+
     def __init__(
         self,
-        repository: PaymentRepository,
+        repository: PaymentStore,
         provider: PaymentProvider,
         settings: PaymentSettings,
-        clock: Callable[[], datetime] = timeutil.now,
+        clock: Clock = timeutil.now,
     ) -> None:
         self.repository = repository
         self.provider = provider
@@ -57,19 +63,32 @@ class PaymentService:
         """The inbox mark goes with the effect, never before it: in the fee's transaction, or
         recorded after effects that are idempotent by themselves (closing the fee keeps the
         first closure; owing a payment back happens once, by its version)."""
-        mark = PaymentInbox.of(envelope, self.settings.inbox_retention_s)
-        d: Any = data
-        if envelope.type == "dossier.fee_requested":
-            fee = Fee(
-                dossier_id=d.dossier_id,
-                dossier_code=d.code,
-                procedure_name=d.procedure_name,
-                owner_sub=d.owner_sub or "",
-                amount_vnd=d.amount_vnd,
-                requested_at=envelope.occurred_at,
-            )
-            self.repository.record_fee(fee, mark)
-            return
+        dispatch(self.handlers, envelope, data)
+
+    @cached_property
+    def handlers(self) -> Handlers:
+        """What each event intake announces does to a fee (built on the first event: the
+        contract's models load with it)."""
+        from motcua_shared.events.dossier import DossierEvent, DossierFeeRequested
+
+        closing_events = [closing.CONFIRMED_EVENT, *closing.ENDING_EVENTS]
+        return {
+            "dossier.fee_requested": On(DossierFeeRequested, self._fee_requested),
+            **{event_type: On(DossierEvent, self._fee_closed) for event_type in closing_events},
+        }
+
+    def _fee_requested(self, envelope: Envelope, data: DossierFeeRequested) -> None:
+        fee = Fee(
+            dossier_id=data.dossier_id,
+            dossier_code=data.code,
+            procedure_name=data.procedure_name,
+            owner_sub=data.owner_sub or "",
+            amount_vnd=data.amount_vnd,
+            requested_at=envelope.occurred_at,
+        )
+        self.repository.record_fee(fee, envelope)
+
+    def _fee_closed(self, envelope: Envelope, data: DossierEvent) -> None:
         heard = closing.closure_of(envelope.type, data, envelope.occurred_at)
         if heard is None:
             return
@@ -83,7 +102,7 @@ class PaymentService:
                     "ALARM an online payment is owed back",
                     extra={"txn_ref": paid.txn_ref, "closed_by": str(heard.by)},
                 )
-        mark.record()
+        self.repository.mark_applied(envelope)
 
     # -- the citizen -------------------------------------------------------------------------
     def create(
@@ -142,7 +161,7 @@ class PaymentService:
 
     def visible(self, principal: Principal, txn_ref: str) -> Payment:
         payment = self.repository.get(txn_ref)
-        if payment is None or not self._may_see(principal, payment.owner_sub):
+        if payment is None or not may_see(principal, payment.owner_sub):
             raise PaymentNotFound()
         return payment
 
@@ -153,14 +172,9 @@ class PaymentService:
         payments = self.repository.for_dossier(dossier_id)
         if not principal.has_any(OFFICERS):
             fee = self.repository.fee(dossier_id)
-            owners = {p.owner_sub for p in payments} | ({fee.owner_sub} if fee else set())
-            if owners - {principal.sub, ""}:
-                raise NoFeeRequested()
-        return [p for p in payments if self._may_see(principal, p.owner_sub)]
-
-    @staticmethod
-    def _may_see(principal: Principal, owner_sub: str) -> bool:
-        return principal.sub == owner_sub or principal.has_any(OFFICERS)
+            owners = [p.owner_sub for p in payments] + ([fee.owner_sub] if fee else [])
+            require_dossier_visible(principal, owners, NoFeeRequested)
+        return [p for p in payments if may_see(principal, p.owner_sub)]
 
     # -- the provider --------------------------------------------------------------------------
     def ipn(self, params: dict[str, str]) -> settlement.IpnAnswer:

@@ -21,34 +21,24 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.payment.domain.closure import ClosedBy, FeeClosure
 from chalicelib.payment.domain.model import Fee, Payment, PaymentStatus
-from chalicelib.payment.settings import get_settings
+from chalicelib.payment.ports import AttemptRaced
 from motcua_shared.errors import Conflict
 from motcua_shared.inbox import apply_once, inbox_model
 from motcua_shared.outbox import outbox_bodies
+from motcua_shared.tables import Unbound, bind
 from motcua_shared.timeutil import parse_iso, to_iso
 from motcua_shared.versioning import save_versioned
 
 if TYPE_CHECKING:
     from motcua_shared.events import Envelope
-    from motcua_shared.inbox import InboxRecord
 
-_settings = get_settings()
+__all__ = ["AttemptRaced", "PaymentRepository"]
+
 # The sparse index ``by_pending``: what a payment still waits for.
 PENDING = "PENDING"  # the provider's word (reconciliation asks for it)
 REFUND_DUE = "REFUND_DUE"  # a refund (the desk, the leaders and the operator list them)
 WAITING = {PaymentStatus.PENDING: PENDING, PaymentStatus.REFUND_DUE: REFUND_DUE}
 REFUNDS_LISTED = 200
-
-PaymentInbox = inbox_model(_settings.payments_table, _settings.region)
-
-
-class AttemptRaced(Exception):
-    """The fee changed while an attempt was being started (closed, or another attempt)."""
-
-
-class _Meta:
-    table_name = _settings.payments_table
-    region = _settings.region
 
 
 class DossierIndex(GlobalSecondaryIndex["PaymentItem"]):
@@ -70,7 +60,7 @@ class PendingIndex(GlobalSecondaryIndex["PaymentItem"]):
 
 
 class PaymentItem(Model):
-    Meta = _Meta
+    Meta = Unbound
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -86,33 +76,13 @@ class PaymentItem(Model):
 
 
 class FeeItem(Model):
-    Meta = _Meta
+    Meta = Unbound
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     doc = JSONAttribute(null=True)
     closed = JSONAttribute(null=True)
     attempt = UnicodeAttribute(null=True)
-
-
-def _fee_key(dossier_id: str) -> FeeItem:
-    return FeeItem(pk=f"FEE#{dossier_id}", sk="FEE")
-
-
-def _payment_item(payment: Payment, events: Iterable[Envelope]) -> PaymentItem:
-    doc = payment.to_document()
-    item = PaymentItem(
-        pk=f"PAYMENT#{payment.txn_ref}",
-        sk="PAYMENT",
-        dossier_id=payment.dossier_id,
-        created_at=doc["created_at"],
-        pending=WAITING.get(payment.status),
-        doc=doc,
-        outbox=outbox_bodies(events),
-    )
-    if payment.version is not None:
-        item.version = payment.version
-    return item
 
 
 # Why DynamoDB cancels a transaction because of one item: its condition failed, or another
@@ -142,27 +112,51 @@ def _fee_of(doc: dict[str, Any], item: FeeItem) -> Fee:
 
 
 class PaymentRepository:
-    def __init__(self) -> None:
-        self._connection = Connection(region=_settings.region)
+    """The payment store (:class:`chalicelib.payment.ports.PaymentStore`) on one table."""
+
+    def __init__(self, table_name: str, region: str, inbox_retention_s: int) -> None:
+        self._payments = bind(PaymentItem, table_name, region)
+        self._fees = bind(FeeItem, table_name, region)
+        self._inbox = inbox_model(table_name, region)
+        self._inbox_retention_s = inbox_retention_s
+        self._connection = Connection(region=region)
+
+    def _fee_key(self, dossier_id: str) -> FeeItem:
+        return self._fees(pk=f"FEE#{dossier_id}", sk="FEE")
+
+    def _payment_item(self, payment: Payment, events: Iterable[Envelope]) -> PaymentItem:
+        doc = payment.to_document()
+        item = self._payments(
+            pk=f"PAYMENT#{payment.txn_ref}",
+            sk="PAYMENT",
+            dossier_id=payment.dossier_id,
+            created_at=doc["created_at"],
+            pending=WAITING.get(payment.status),
+            doc=doc,
+            outbox=outbox_bodies(events),
+        )
+        if payment.version is not None:
+            item.version = payment.version
+        return item
 
     def get(self, txn_ref: str) -> Payment | None:
         if not 1 <= len(txn_ref) <= 100:
             return None
         try:
-            item = PaymentItem.get(f"PAYMENT#{txn_ref}", "PAYMENT", consistent_read=True)
+            item = self._payments.get(f"PAYMENT#{txn_ref}", "PAYMENT", consistent_read=True)
         except DoesNotExist:
             return None
         return Payment.from_document(item.doc, item.version)
 
     def save(self, payment: Payment, events: Iterable[Envelope] = ()) -> None:
         """Write the payment with its events; another writer first → :class:`Conflict`."""
-        payment.version = save_versioned(_payment_item(payment, events), payment.version)
+        payment.version = save_versioned(self._payment_item(payment, events), payment.version)
 
     def start(self, payment: Payment, previous: str | None) -> None:
         """Store a new attempt and make it the fee's current one, if the fee is still open and
         its current attempt is still ``previous``; else :class:`AttemptRaced`."""
-        item = _payment_item(payment, ())
-        fee = _fee_key(payment.dossier_id)
+        item = self._payment_item(payment, ())
+        fee = self._fee_key(payment.dossier_id)
         same_attempt = (
             FeeItem.attempt.does_not_exist() if previous is None else FeeItem.attempt == previous
         )
@@ -188,8 +182,8 @@ class PaymentRepository:
         None if done; the fee's closure if it was already closed (nothing written: the money
         is owed back); :class:`Conflict` if another writer came first (the caller reads again
         or asks to be called again)."""
-        item = _payment_item(payment, events)
-        fee = _fee_key(payment.dossier_id)
+        item = self._payment_item(payment, events)
+        fee = self._fee_key(payment.dossier_id)
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(item)  # the version condition: still the one read
@@ -213,29 +207,30 @@ class PaymentRepository:
     def for_dossier(self, dossier_id: str) -> list[Payment]:
         return [
             Payment.from_document(i.doc, i.version)
-            for i in PaymentItem.by_dossier.query(dossier_id, scan_index_forward=False)
+            for i in self._payments.by_dossier.query(dossier_id, scan_index_forward=False)
         ]
 
     def pending_before(self, created_before: str) -> Iterator[Payment]:
-        for item in PaymentItem.by_pending.query(PENDING, PaymentItem.created_at <= created_before):
+        created = PaymentItem.created_at <= created_before
+        for item in self._payments.by_pending.query(PENDING, created):
             yield Payment.from_document(item.doc, item.version)
 
     def refunds_due(self, limit: int = REFUNDS_LISTED) -> list[Payment]:
         """Money owed back, newest attempts first."""
-        items = PaymentItem.by_pending.query(REFUND_DUE, scan_index_forward=False, limit=limit)
+        items = self._payments.by_pending.query(REFUND_DUE, scan_index_forward=False, limit=limit)
         return [Payment.from_document(i.doc, i.version) for i in items]
 
     def fee(self, dossier_id: str) -> Fee | None:
         """The fee intake requested (None if it did not, or payment has not heard yet)."""
         try:
-            item = FeeItem.get(f"FEE#{dossier_id}", "FEE", consistent_read=True)
+            item = self._fees.get(f"FEE#{dossier_id}", "FEE", consistent_read=True)
         except DoesNotExist:
             return None
         return _fee_of(item.doc, item) if item.doc else None
 
     def closure(self, dossier_id: str) -> FeeClosure | None:
         try:
-            item = FeeItem.get(f"FEE#{dossier_id}", "FEE", consistent_read=True)
+            item = self._fees.get(f"FEE#{dossier_id}", "FEE", consistent_read=True)
         except DoesNotExist:
             return None
         fee = _fee_of(item.doc, item) if item.doc else None
@@ -243,7 +238,7 @@ class PaymentRepository:
             return fee.closure
         return FeeClosure.from_document(item.closed) if item.closed else None
 
-    def record_fee(self, fee: Fee, mark: InboxRecord) -> bool:
+    def record_fee(self, fee: Fee, envelope: Envelope) -> bool:
         """Store the requested fee and the event's inbox mark in one transaction (both or
         neither); False if the event was already applied. A closure heard before stays."""
         doc = {
@@ -255,8 +250,8 @@ class PaymentRepository:
             "requested_at": to_iso(fee.requested_at),
         }
         return apply_once(
-            mark,
-            lambda t: t.update(_fee_key(fee.dossier_id), actions=[FeeItem.doc.set(doc)]),
+            self._inbox.of(envelope, self._inbox_retention_s),
+            lambda t: t.update(self._fee_key(fee.dossier_id), actions=[FeeItem.doc.set(doc)]),
             self._connection,
         )
 
@@ -265,6 +260,9 @@ class PaymentRepository:
         standing = self.closure(dossier_id)
         if standing is not None:
             return standing
-        item = _fee_key(dossier_id)
+        item = self._fee_key(dossier_id)
         item.update(actions=[FeeItem.closed.set(FeeItem.closed | closure.to_document())])
         return FeeClosure.from_document(item.closed) if item.closed else closure
+
+    def mark_applied(self, envelope: Envelope) -> None:
+        self._inbox.of(envelope, self._inbox_retention_s).record()

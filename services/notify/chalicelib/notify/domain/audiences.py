@@ -6,7 +6,10 @@ contact, staff from the user directory); an event nobody is concerned by gives n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
@@ -40,21 +43,28 @@ LEADER_GROUP = "leader"
 APPLICANT_SHIPMENT_PURPOSES = frozenset({"result"})
 
 
-def requests_for(event_type: str, audience: str, data: Any) -> list[Request]:
-    """Who of ``audience`` (a template's audience) hears about this event."""
+def requests_for(event_type: str, audience: str, data: BaseModel) -> list[Request]:
+    """Who of ``audience`` (a template's audience) hears about this event (``data``: the
+    event's data, as the contract defines it)."""
+    # the contract (pydantic) is loaded by the time an event is handled
+    from motcua_shared.events.dossier import DossierDeadline, DossierProcessingStarted
+    from motcua_shared.events.shipment import ShipmentEvent
+
     if audience == APPLICANT_AUDIENCE:
-        purpose = getattr(data, "purpose", None)
-        if event_type.startswith("shipment.") and purpose not in APPLICANT_SHIPMENT_PURPOSES:
+        if isinstance(data, ShipmentEvent) and data.purpose not in APPLICANT_SHIPMENT_PURPOSES:
             return []
         return [Applicant()]
     if audience == "desk":
         return [Group(DESK_GROUP)]
     if audience == "officer":
-        officer = getattr(data, "officer", None)
+        officer = (
+            data.officer if isinstance(data, DossierDeadline | DossierProcessingStarted) else None
+        )
         if officer:
             return [User(officer)]
         # nobody assigned yet: the dossier waits at the desk, whose officers answer for it
-        return [Group(DESK_GROUP)] if getattr(data, "step", None) == "desk" else []
+        at_desk = isinstance(data, DossierDeadline) and data.step == "desk"
+        return [Group(DESK_GROUP)] if at_desk else []
     if audience == "leader":
         return [Group(LEADER_GROUP)]
     return []

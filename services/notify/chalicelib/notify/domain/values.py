@@ -7,11 +7,17 @@ the delivery method in words. ``name`` and ``link`` depend on the recipient and 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motcua_shared.timeutil import VN_TZ
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from motcua_shared.events.dossier import DossierEvent
 
 STEP_NAMES = {
     "desk": "tiếp nhận và chuyển xử lý",
@@ -54,7 +60,7 @@ class DossierFacts:
         return cls(**{k: v for k, v in doc.items() if k in cls.__dataclass_fields__})
 
     @classmethod
-    def from_event(cls, data: Any) -> DossierFacts:
+    def from_event(cls, data: DossierEvent) -> DossierFacts:
         """From a dossier event (every one carries the applicant's contact)."""
         return cls(
             dossier_id=data.dossier_id,
@@ -80,55 +86,76 @@ def amount(vnd: int) -> str:
     return f"{vnd:,}".replace(",", ".") + " đồng"
 
 
-def _delivery_method(data: Any) -> str:
-    text = DELIVERY_METHODS.get(data.delivery_method, data.delivery_method)
-    if data.delivery_method == "postal" and data.delivery_address:
-        text += f" đến {data.delivery_address}"
-    return str(text)
+Fields = Mapping[str, Any]  # an event's data, field by field (its contract's model)
 
 
-def _items(data: Any) -> str:
-    return "\n".join(
-        f"- {item.document_name}" + (f": {item.note}" if item.note else "") for item in data.items
+def _delivery_method(fields: Fields) -> dict[str, str]:
+    method = fields["delivery_method"]
+    text = str(DELIVERY_METHODS.get(method, method))
+    if method == "postal" and fields.get("delivery_address"):
+        text += f" đến {fields['delivery_address']}"
+    return {"delivery_method_text": text}
+
+
+def _items(fields: Fields) -> dict[str, str]:
+    lines = (
+        f"- {item.document_name}" + (f": {item.note}" if item.note else "")
+        for item in fields["items"]
     )
+    return {"items": "\n".join(lines)}
+
+
+def _due(fields: Fields) -> dict[str, str]:
+    return {"due_date": date(fields["due_at"])} if fields["due_at"] is not None else {}
+
+
+def _extension(fields: Fields) -> dict[str, str]:
+    return {
+        "new_due_date": date(fields["new_due_at"]),
+        "previous_due_date": date(fields["previous_due_at"]),
+    }
+
+
+def _step(fields: Fields) -> dict[str, str]:
+    step = str(fields["step"])
+    return {"step": STEP_NAMES.get(step, step), "step_due_date": date_time(fields["step_due_at"])}
+
+
+# The values a field of an event's data gives its templates, whichever event carries it (in
+# this order: a later one may replace an earlier one's value).
+VALUES_OF_FIELD: dict[str, Callable[[Fields], dict[str, str]]] = {
+    "submitted_at": lambda f: {"submitted_date": date_time(f["submitted_at"])},
+    "due_at": _due,
+    "reason": lambda f: {"reason": f["reason"] or ""},
+    "amount_vnd": lambda f: {"amount": amount(f["amount_vnd"])},
+    "txn_ref": lambda f: {"txn_ref": f["txn_ref"]},
+    "result_summary": lambda f: {"result_summary": f["result_summary"]},
+    "delivery_method": _delivery_method,
+    "returned_at": lambda f: {"returned_date": date(f["returned_at"])},
+    "new_due_at": _extension,
+    "items": _items,
+    "step": _step,
+}
 
 
 def event_values(
-    event_type: str, data: Any, facts: DossierFacts, assignee: str | None = None
+    event_type: str, data: BaseModel, facts: DossierFacts, assignee: str | None = None
 ) -> dict[str, str]:
     """Every value the event's templates may use (recipient-specific ones excluded)."""
+    from motcua_shared.events.shipment import ShipmentEvent  # loaded with the event
+
     values = {
         "code": facts.reference,
         "procedure_name": facts.procedure_name,
         "procedure_code": facts.procedure_code,
     }
-    fields = data.__class__.model_fields
-    if "submitted_at" in fields:
-        values["submitted_date"] = date_time(data.submitted_at)
-    if "due_at" in fields and data.due_at is not None:
-        values["due_date"] = date(data.due_at)
-    if "reason" in fields:
-        values["reason"] = data.reason or ""
-    if "amount_vnd" in fields:
-        values["amount"] = amount(data.amount_vnd)
-    if "txn_ref" in fields:
-        values["txn_ref"] = data.txn_ref
-    if "result_summary" in fields:
-        values["result_summary"] = data.result_summary
-    if "delivery_method" in fields:
-        values["delivery_method_text"] = _delivery_method(data)
-    if "returned_at" in fields:
-        values["returned_date"] = date(data.returned_at)
-    if "new_due_at" in fields:
-        values["new_due_date"] = date(data.new_due_at)
-        values["previous_due_date"] = date(data.previous_due_at)
-    if "items" in fields:
-        values["items"] = _items(data)
+    fields = dict(data)  # field by field, nested models kept as they are
+    for name, values_of in VALUES_OF_FIELD.items():
+        if name in fields:
+            values.update(values_of(fields))
     if "step" in fields:
-        values["step"] = STEP_NAMES.get(data.step, data.step)
-        values["step_due_date"] = date_time(data.step_due_at)
         values["assignee"] = assignee or NOT_ASSIGNED
-    if event_type.startswith("shipment."):
+    if isinstance(data, ShipmentEvent):
         values["item_code"] = data.item_code or ""
         values["reason"] = data.note
     return values

@@ -41,6 +41,11 @@ class PaymentProvider(abc.ABC):
     name: str
 
     @abc.abstractmethod
+    def ready_to_pay(self) -> None:
+        """Raises :class:`ProviderNotReady` unless payment URLs can be made (checked before
+        anything is saved)."""
+
+    @abc.abstractmethod
     def payment_url(self, payment: Payment, client_ip: str) -> str:
         """Where the browser goes to pay."""
 
