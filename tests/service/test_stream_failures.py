@@ -74,7 +74,11 @@ def test_a_record_given_up_on_waits_in_the_failures_queue_and_is_replayed_once(
     app = load_app("intake")
     handler = app.app.handler_map["publish_events"]
     routes = {"dossier.submitted": [good.url], "dossier.accepted": [broken.url]}
-    monkeypatch.setattr(app, "settings", dataclasses.replace(app.settings, event_routes=routes))
+    from chalicelib.intake.entrypoints import events  # where publish_events reads its settings
+
+    monkeypatch.setattr(
+        events, "settings", dataclasses.replace(events.settings, event_routes=routes)
+    )
 
     reader = StreamPoller(streams, arn, handler, failures=(sqs, failures_url))
     reader.checkpoints = stream_head(streams, arn, {})

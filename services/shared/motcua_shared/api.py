@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from chalice.app import Chalice, Response
+from chalice.app import Blueprint, Chalice, Response
 
 from motcua_shared.auth import Principal, TokenVerifier
 from motcua_shared.errors import (
@@ -259,11 +259,13 @@ class Api:
         errors: Iterable[type[ApiError]] = (),
         content_types: Sequence[str] = ("application/json",),
         response: str | None = None,
+        blueprint: Blueprint | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
         ``body``: the name of its model in the schemas module; ``content_types``: what a
         success answers (documented; JSON unless the view says); ``response``: the name of the
-        model of a JSON success in the schemas module (documented)."""
+        model of a JSON success in the schemas module (documented); ``blueprint``: the Chalice
+        blueprint that carries the view (see :class:`Routes`), else the app."""
         for named in (body, response):
             if named is not None and self.schemas is None:
                 raise LookupError(f"{path}: {named!r} is named but the Api has no schemas module")
@@ -290,7 +292,9 @@ class Api:
             def secured_view(**path_params: str) -> Response:
                 return with_security_headers(view(**path_params))
 
-            self.app.route(path, methods=list(methods), content_types=_CONTENT_TYPES)(secured_view)
+            (blueprint or self.app).route(
+                path, methods=list(methods), content_types=_CONTENT_TYPES
+            )(secured_view)
             for method in methods:
                 self.operations.append(
                     Operation(
@@ -311,6 +315,13 @@ class Api:
             return secured_view
 
         return decorator
+
+    def register_blueprint(self, routes: Routes) -> None:
+        """Take the routes of a resource's module: their views (on its Chalice blueprint,
+        registered on the app) and their operations in this API's document, in their order."""
+        for path, options, handler in routes.declared:
+            self.route(path, blueprint=routes.blueprint, **options)(handler)
+        self.app.register_blueprint(routes.blueprint)
 
     def _request(
         self, roles: tuple[str, ...], body: str | None, path: dict[str, str]
@@ -341,6 +352,30 @@ class Api:
 
         document: dict[str, Any] = build_document(self)
         return document
+
+
+class Routes:
+    """The routes of one resource, declared in their own module as with :meth:`Api.route` (the
+    same options) on a Chalice blueprint; :meth:`Api.register_blueprint` registers them.
+
+        routes = Routes(__name__)
+
+        @routes.route("/procedures", summary="Search the catalogue", roles=PUBLIC)
+        def list_procedures(request: ApiRequest[Any]) -> dict: ...
+    """
+
+    def __init__(self, import_name: str) -> None:
+        self.blueprint = Blueprint(import_name)
+        self.declared: list[tuple[str, dict[str, Any], Callable[..., Any]]] = []
+
+    def route(
+        self, path: str, **options: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            self.declared.append((path, options, handler))
+            return handler
+
+        return decorator
 
 
 # Every content type reaches the view, so that a body that is not JSON gets our error format
