@@ -1,12 +1,13 @@
 """intake: the procedure catalogue and the dossier lifecycle. The routes live in one module per
-resource (chalicelib/intake/entrypoints/), the queue, stream and schedule handlers in
-entrypoints/events.py; the service layer is wired in chalicelib/intake/bootstrap.py."""
+resource (chalicelib/intake/entrypoints/), the queue, stream and schedule functions in
+entrypoints/events.py; the service layer they call is wired here, by chalicelib/intake/bootstrap.py
+(each import of this module has its own)."""
 
 from __future__ import annotations
 
-from chalice import Chalice
+from chalice.app import Chalice
 
-from chalicelib.intake.bootstrap import service as wired_service
+from chalicelib.intake.bootstrap import build_service
 from chalicelib.intake.entrypoints import (
     attachments,
     calendar,
@@ -21,13 +22,13 @@ from chalicelib.intake.entrypoints import (
     statistics,
 )
 from chalicelib.intake.entrypoints.common import XLSX
-from chalicelib.intake.entrypoints.events import handle_events, publish_events, watch_deadlines
 from chalicelib.intake.settings import get_settings
 from motcua_shared.api import Api
 
 app = Chalice(app_name="motcua-intake")
 app.api.binary_types.append(XLSX)
 api = Api(app, title="motcua intake", settings=get_settings, schemas="chalicelib.intake.schemas")
+service = build_service(get_settings())
 for resource in (
     procedures,
     dossiers,
@@ -40,8 +41,10 @@ for resource in (
     statistics,
     calendar,
 ):
-    api.register_blueprint(resource.routes)
-app.register_blueprint(events.handlers)
-service = wired_service()
+    api.register_blueprint(resource.routes, service=service)
+app.register_blueprint(events.handlers(service))
 
-__all__ = ["api", "app", "handle_events", "publish_events", "service", "watch_deadlines"]
+# Lambda's handlers of the functions that are not the API (infra/cdk, chalice package).
+handle_events = app.handler_map["handle_events"]
+publish_events = app.handler_map["publish_events"]
+watch_deadlines = app.handler_map["watch_deadlines"]

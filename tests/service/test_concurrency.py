@@ -79,15 +79,13 @@ def announced_nowhere(aws: Stack, pump: Pump) -> Iterator[None]:
     (the shared queues cannot be purged: SQS allows one purge a minute)."""
     pump.publish("intake")
     yield
-    load_app("intake")
-    from chalicelib.intake.entrypoints import events  # where publish_events reads its settings
-
-    settings = events.settings
-    events.settings = dataclasses.replace(settings, event_routes={})
+    service = load_app("intake").service  # publish_events reads its settings when called
+    settings = service.settings
+    service.settings = dataclasses.replace(settings, event_routes={})
     try:
         pump.publish("intake")
     finally:
-        events.settings = settings
+        service.settings = settings
 
 
 @pytest.fixture(autouse=True)

@@ -316,12 +316,19 @@ class Api:
 
         return decorator
 
-    def register_blueprint(self, routes: Routes) -> None:
-        """Take the routes of a resource's module: their views (on its Chalice blueprint,
-        registered on the app) and their operations in this API's document, in their order."""
+    def register_blueprint(self, routes: Routes, **dependencies: Any) -> None:
+        """Take the routes of a resource's module: their views (on a Chalice blueprint of their
+        own, registered on the app) and their operations in this API's document, in their
+        order. ``dependencies`` are passed to every handler by name (the service it calls)."""
+        blueprint = Blueprint(routes.import_name)
         for path, options, handler in routes.declared:
-            self.route(path, blueprint=routes.blueprint, **options)(handler)
-        self.app.register_blueprint(routes.blueprint)
+            bound = handler
+            if dependencies:
+                bound = functools.update_wrapper(
+                    functools.partial(handler, **dependencies), handler
+                )
+            self.route(path, blueprint=blueprint, **options)(bound)
+        self.app.register_blueprint(blueprint)
 
     def _request(
         self, roles: tuple[str, ...], body: str | None, path: dict[str, str]
@@ -356,16 +363,19 @@ class Api:
 
 class Routes:
     """The routes of one resource, declared in their own module as with :meth:`Api.route` (the
-    same options) on a Chalice blueprint; :meth:`Api.register_blueprint` registers them.
+    same options); :meth:`Api.register_blueprint` puts them on a Chalice blueprint of the app,
+    passing each handler what it depends on (as cosmicpython's bootstrap injects dependencies).
 
         routes = Routes(__name__)
 
         @routes.route("/procedures", summary="Search the catalogue", roles=PUBLIC)
-        def list_procedures(request: ApiRequest[Any]) -> dict: ...
+        def list_procedures(request: ApiRequest[Any], service: IntakeService) -> dict: ...
+
+        api.register_blueprint(routes, service=service)   # in app.py
     """
 
     def __init__(self, import_name: str) -> None:
-        self.blueprint = Blueprint(import_name)
+        self.import_name = import_name
         self.declared: list[tuple[str, dict[str, Any], Callable[..., Any]]] = []
 
     def route(

@@ -1,10 +1,8 @@
 """Wiring: intake's service layer with its adapters — the tables bound to their names, the
 buckets, the catalogue and calendar caches, the clock and ids (cosmicpython's ``bootstrap``).
-Entry points ask for :func:`service`; tests build their own with :func:`build_service`."""
+app.py builds one per import of it; a test may build another (another process, in effect)."""
 
 from __future__ import annotations
-
-from functools import cache
 
 from chalicelib.intake.domain.calendar import WorkingCalendar
 from chalicelib.intake.domain.catalog import ProcedureCatalog, default_catalog
@@ -12,7 +10,7 @@ from chalicelib.intake.evidence import EvidenceFiles, ResultFiles
 from chalicelib.intake.ports import Clock, Ids, RandomIds
 from chalicelib.intake.service import IntakeService
 from chalicelib.intake.service.caches import CalendarCache, CatalogCache
-from chalicelib.intake.settings import IntakeSettings, get_settings
+from chalicelib.intake.settings import IntakeSettings
 from chalicelib.intake.storage.models import bind_tables
 from chalicelib.intake.storage.repositories import (
     CalendarRepository,
@@ -46,9 +44,3 @@ def build_service(
         clock=clock,
         ids=ids or RandomIds(),
     )
-
-
-@cache
-def service() -> IntakeService:
-    """The process's service layer, wired on first use from the settings."""
-    return build_service(get_settings())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.entrypoints.common import APPLICANTS, OFFICERS, actor
 from motcua_shared.api import ApiRequest, Routes
 
@@ -12,6 +11,7 @@ if TYPE_CHECKING:
     from chalicelib.intake.schemas import (
         NewAttachment,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -22,8 +22,8 @@ routes = Routes(__name__)
     roles=(*APPLICANTS, *OFFICERS),
     response="AttachmentDownloadOut",
 )
-def download_attachment(request: ApiRequest[Any]) -> dict[str, Any]:
-    return service().attachment_download(
+def download_attachment(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return service.attachment_download(
         request.path["id"], actor(request.user), request.path["attachment_id"]
     )
 
@@ -37,5 +37,5 @@ def download_attachment(request: ApiRequest[Any]) -> dict[str, Any]:
     status=201,
     response="AttachmentUploadOut",
 )
-def add_attachment(request: ApiRequest[NewAttachment]) -> dict[str, Any]:
-    return service().attach(request.path["id"], actor(request.user), request.body)
+def add_attachment(request: ApiRequest[NewAttachment], service: IntakeService) -> dict[str, Any]:
+    return service.attach(request.path["id"], actor(request.user), request.body)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.model import Role
 from chalicelib.intake.entrypoints.common import actor
 from motcua_shared.api import PUBLIC, ApiRequest, Routes
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
     from chalicelib.intake.schemas import (
         CalendarYearIn,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -25,8 +25,8 @@ routes = Routes(__name__)
     roles=PUBLIC,
     response="CalendarYearOut",
 )
-def calendar_year(request: ApiRequest[Any]) -> dict[str, Any]:
-    return service().calendar_year(_year(request.path["year"]))
+def calendar_year(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return service.calendar_year(_year(request.path["year"]))
 
 
 @routes.route(
@@ -37,13 +37,15 @@ def calendar_year(request: ApiRequest[Any]) -> dict[str, Any]:
     summary="Set the extra days off and make-up working days of a year",
     response="CalendarYearOut",
 )
-def set_calendar_year(request: ApiRequest[CalendarYearIn]) -> dict[str, Any]:
+def set_calendar_year(
+    request: ApiRequest[CalendarYearIn], service: IntakeService
+) -> dict[str, Any]:
     body = request.body
     year = _year(request.path["year"])
-    service().set_calendar_year(
+    service.set_calendar_year(
         actor(request.user), year, body.extra_days_off, body.extra_working_days
     )
-    return service().calendar_year(year)
+    return service.calendar_year(year)
 
 
 def _year(raw: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Role
 from chalicelib.intake.entrypoints.common import actor, page_limit
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
         Reason,
         SupplementRequestIn,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -31,8 +31,8 @@ routes = Routes(__name__)
     summary="Submitted dossiers waiting at the desk, oldest first",
     response="DossierListOut",
 )
-def desk_queue(request: ApiRequest[Any]) -> dict[str, Any]:
-    items, cursor = service().desk_queue(
+def desk_queue(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    items, cursor = service.desk_queue(
         page_limit(request.query.get("limit")), request.query.get("cursor")
     )
     return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
@@ -46,8 +46,8 @@ def desk_queue(request: ApiRequest[Any]) -> dict[str, Any]:
     body="NoBody",
     response="DossierOut",
 )
-def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
-    return dossier_view(service().accept(request.path["id"], actor(request.user)))
+def accept_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.accept(request.path["id"], actor(request.user)))
 
 
 @routes.route(
@@ -58,9 +58,9 @@ def accept_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     roles=(Role.DESK_OFFICER,),
     response="DossierOut",
 )
-def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
+def record_payment(request: ApiRequest[CounterPayment], service: IntakeService) -> dict[str, Any]:
     body = request.body
-    dossier = service().record_payment(
+    dossier = service.record_payment(
         request.path["id"], actor(request.user), "counter", body.receipt_no, body.amount_vnd
     )
     return dossier_view(dossier)
@@ -74,10 +74,12 @@ def record_payment(request: ApiRequest[CounterPayment]) -> dict[str, Any]:
     roles=roles_for(Action.REQUEST_SUPPLEMENT),
     response="DossierOut",
 )
-def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, Any]:
+def request_supplement(
+    request: ApiRequest[SupplementRequestIn], service: IntakeService
+) -> dict[str, Any]:
     items = [(i.document_code, i.note) for i in request.body.items]
     return dossier_view(
-        service().request_supplement(
+        service.request_supplement(
             request.path["id"], actor(request.user), request.body.reason, items
         )
     )
@@ -91,9 +93,9 @@ def request_supplement(request: ApiRequest[SupplementRequestIn]) -> dict[str, An
     roles=roles_for(Action.REFUSE),
     response="DossierOut",
 )
-def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
+def refuse_dossier(request: ApiRequest[Reason], service: IntakeService) -> dict[str, Any]:
     return dossier_view(
-        service().refuse(request.path["id"], actor(request.user), request.body.reason)
+        service.refuse(request.path["id"], actor(request.user), request.body.reason)
     )
 
 
@@ -105,5 +107,5 @@ def refuse_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     body="NoBody",
     response="DossierOut",
 )
-def return_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
-    return dossier_view(service().return_result(request.path["id"], actor(request.user)))
+def return_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.return_result(request.path["id"], actor(request.user)))

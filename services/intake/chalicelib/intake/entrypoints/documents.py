@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.intake import documents
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.entrypoints.common import OFFICERS, actor
-from chalicelib.intake.settings import get_settings
 from chalicelib.intake.views import (
     dossier_view,
 )
@@ -18,6 +16,8 @@ from motcua_shared.api import SIGNED_IN, ApiRequest, Routes
 from motcua_shared.errors import NotFound
 
 if TYPE_CHECKING:
+    from chalicelib.intake.service import IntakeService
+
     pass
 
 routes = Routes(__name__)
@@ -30,22 +30,22 @@ routes = Routes(__name__)
     "result (with a QR to the result's public verification)",
     content_types=("text/html",),
 )
-def printable_document(request: ApiRequest[Any]) -> Response:
+def printable_document(request: ApiRequest[Any], service: IntakeService) -> Response:
     kind = request.path["kind"]
     if kind not in documents.KINDS:
         raise NotFound(
             f"No document '{kind}'; choose one of {', '.join(documents.KINDS)}.",
             "Không có mẫu văn bản này.",
         )
-    dossier = service().visible(request.path["id"], actor(request.user))
-    procedure = service().catalog.get(dossier.procedure_code)
+    dossier = service.visible(request.path["id"], actor(request.user))
+    procedure = service.catalog.get(dossier.procedure_code)
     context = {
         "agency_name": procedure.agency_name,
-        "tracking_url": links.tracking(get_settings().public_base_url, dossier.code)
+        "tracking_url": links.tracking(service.settings.public_base_url, dossier.code)
         if dossier.code
         else None,
         "verification_url": links.verification(
-            get_settings().public_base_url, dossier.result.verification_code
+            service.settings.public_base_url, dossier.result.verification_code
         )
         if dossier.result and dossier.result.verification_code
         else None,
@@ -65,5 +65,5 @@ def printable_document(request: ApiRequest[Any]) -> Response:
     summary="The dossier in the national public service portal's fields",
     response="NationalRecord",
 )
-def national_record(request: ApiRequest[Any]) -> dict[str, Any]:
-    return service().national_record(request.path["id"])
+def national_record(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return service.national_record(request.path["id"])

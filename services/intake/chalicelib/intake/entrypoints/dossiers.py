@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Role
 from chalicelib.intake.entrypoints.common import APPLICANTS, actor, page_limit
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
         OptionalReason,
         RatingIn,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -34,8 +34,8 @@ routes = Routes(__name__)
     status=201,
     response="DossierOut",
 )
-def create_dossier(request: ApiRequest[NewDossier]) -> dict[str, Any]:
-    return dossier_view(service().create(actor(request.user), request.body))
+def create_dossier(request: ApiRequest[NewDossier], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.create(actor(request.user), request.body))
 
 
 @routes.route(
@@ -45,9 +45,9 @@ def create_dossier(request: ApiRequest[NewDossier]) -> dict[str, Any]:
     query=("status", "limit", "cursor"),
     response="DossierListOut",
 )
-def list_dossiers(request: ApiRequest[Any]) -> dict[str, Any]:
+def list_dossiers(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
     limit = page_limit(request.query.get("limit"))
-    items, cursor = service().list_for(
+    items, cursor = service.list_for(
         actor(request.user), request.query.get("status"), limit, request.query.get("cursor")
     )
     return {"items": [dossier_view(d) for d in items], "next_cursor": cursor}
@@ -56,8 +56,8 @@ def list_dossiers(request: ApiRequest[Any]) -> dict[str, Any]:
 @routes.route(
     "/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN, response="DossierOut"
 )
-def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
-    return dossier_view(service().visible(request.path["id"], actor(request.user)))
+def get_dossier(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.visible(request.path["id"], actor(request.user)))
 
 
 @routes.route(
@@ -68,8 +68,8 @@ def get_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     body="DossierUpdate",
     response="DossierOut",
 )
-def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
-    return dossier_view(service().update(request.path["id"], actor(request.user), request.body))
+def update_dossier(request: ApiRequest[DossierUpdate], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.update(request.path["id"], actor(request.user), request.body))
 
 
 @routes.route(
@@ -80,8 +80,8 @@ def update_dossier(request: ApiRequest[DossierUpdate]) -> dict[str, Any]:
     body="NoBody",
     response="DossierOut",
 )
-def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
-    return dossier_view(service().submit(request.path["id"], actor(request.user)))
+def submit_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.submit(request.path["id"], actor(request.user)))
 
 
 @routes.route(
@@ -92,9 +92,9 @@ def submit_dossier(request: ApiRequest[NoBody]) -> dict[str, Any]:
     roles=roles_for(Action.WITHDRAW),
     response="DossierOut",
 )
-def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
+def withdraw_dossier(request: ApiRequest[OptionalReason], service: IntakeService) -> dict[str, Any]:
     return dossier_view(
-        service().withdraw(request.path["id"], actor(request.user), request.body.reason)
+        service.withdraw(request.path["id"], actor(request.user), request.body.reason)
     )
 
 
@@ -107,8 +107,8 @@ def withdraw_dossier(request: ApiRequest[OptionalReason]) -> dict[str, Any]:
     roles=roles_for(Action.RATE),
     response="DossierOut",
 )
-def rate_dossier(request: ApiRequest[RatingIn]) -> dict[str, Any]:
+def rate_dossier(request: ApiRequest[RatingIn], service: IntakeService) -> dict[str, Any]:
     body = request.body
     return dossier_view(
-        service().rate(request.path["id"], actor(request.user), body.score, body.comment)
+        service.rate(request.path["id"], actor(request.user), body.score, body.comment)
     )

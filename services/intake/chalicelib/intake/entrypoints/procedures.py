@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.model import Role
 from chalicelib.intake.entrypoints.common import actor
 from motcua_shared.api import PUBLIC, ApiRequest, Routes
@@ -13,6 +12,7 @@ if TYPE_CHECKING:
     from chalicelib.intake.schemas import (
         ProcedureEdit,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -24,8 +24,8 @@ routes = Routes(__name__)
     query=("field", "q"),
     response="ProcedureListOut",
 )
-def list_procedures(request: ApiRequest[Any]) -> dict[str, Any]:
-    found = service().catalog.search(request.query.get("field"), request.query.get("q"))
+def list_procedures(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    found = service.catalog.search(request.query.get("field"), request.query.get("q"))
     return {"items": [p.to_dict() for p in found]}
 
 
@@ -35,8 +35,8 @@ def list_procedures(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=PUBLIC,
     response="ProcedureOut",
 )
-def get_procedure(request: ApiRequest[Any]) -> dict[str, Any]:
-    return service().catalog.get(request.path["code"]).to_dict()
+def get_procedure(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return service.catalog.get(request.path["code"]).to_dict()
 
 
 @routes.route(
@@ -47,7 +47,5 @@ def get_procedure(request: ApiRequest[Any]) -> dict[str, Any]:
     body="ProcedureEdit",
     response="ProcedureOut",
 )
-def edit_procedure(request: ApiRequest[ProcedureEdit]) -> dict[str, Any]:
-    return (
-        service().edit_procedure(actor(request.user), request.path["code"], request.body).to_dict()
-    )
+def edit_procedure(request: ApiRequest[ProcedureEdit], service: IntakeService) -> dict[str, Any]:
+    return service.edit_procedure(actor(request.user), request.path["code"], request.body).to_dict()

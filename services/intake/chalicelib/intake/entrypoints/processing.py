@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Role
 from chalicelib.intake.entrypoints.common import actor, page_limit
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
         ExtensionIn,
         Reason,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -31,9 +31,9 @@ routes = Routes(__name__)
     summary="Dossiers under processing by unit or officer, earliest deadline first",
     response="DossierListOut",
 )
-def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
+def worklist(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
     q = request.query
-    items, cursor = service().worklist(
+    items, cursor = service.worklist(
         actor(request.user),
         q.get("unit"),
         q.get("officer"),
@@ -51,10 +51,10 @@ def worklist(request: ApiRequest[Any]) -> dict[str, Any]:
     body="Assignment",
     response="DossierOut",
 )
-def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
+def assign_dossier(request: ApiRequest[Assignment], service: IntakeService) -> dict[str, Any]:
     body = request.body
     return dossier_view(
-        service().assign(request.path["id"], actor(request.user), body.unit, body.officer)
+        service.assign(request.path["id"], actor(request.user), body.unit, body.officer)
     )
 
 
@@ -66,9 +66,9 @@ def assign_dossier(request: ApiRequest[Assignment]) -> dict[str, Any]:
     body="Approval",
     response="DossierOut",
 )
-def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
+def approve_dossier(request: ApiRequest[Approval], service: IntakeService) -> dict[str, Any]:
     return dossier_view(
-        service().approve(request.path["id"], actor(request.user), request.body.result_summary)
+        service.approve(request.path["id"], actor(request.user), request.body.result_summary)
     )
 
 
@@ -80,10 +80,8 @@ def approve_dossier(request: ApiRequest[Approval]) -> dict[str, Any]:
     roles=roles_for(Action.STOP),
     response="DossierOut",
 )
-def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
-    return dossier_view(
-        service().stop(request.path["id"], actor(request.user), request.body.reason)
-    )
+def stop_dossier(request: ApiRequest[Reason], service: IntakeService) -> dict[str, Any]:
+    return dossier_view(service.stop(request.path["id"], actor(request.user), request.body.reason))
 
 
 @routes.route(
@@ -94,8 +92,8 @@ def stop_dossier(request: ApiRequest[Reason]) -> dict[str, Any]:
     roles=roles_for(Action.EXTEND),
     response="DossierOut",
 )
-def extend_dossier(request: ApiRequest[ExtensionIn]) -> dict[str, Any]:
+def extend_dossier(request: ApiRequest[ExtensionIn], service: IntakeService) -> dict[str, Any]:
     body = request.body
     return dossier_view(
-        service().extend(request.path["id"], actor(request.user), body.reason, body.new_due_at)
+        service.extend(request.path["id"], actor(request.user), body.reason, body.new_due_at)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.views import (
     tracking_view,
     verification_view,
@@ -12,6 +11,8 @@ from chalicelib.intake.views import (
 from motcua_shared.api import PUBLIC, ApiRequest, Routes
 
 if TYPE_CHECKING:
+    from chalicelib.intake.service import IntakeService
+
     pass
 
 routes = Routes(__name__)
@@ -23,8 +24,8 @@ routes = Routes(__name__)
     roles=PUBLIC,
     response="TrackingOut",
 )
-def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
-    return tracking_view(service().track(request.path["code"]))
+def track_dossier(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return tracking_view(service.track(request.path["code"]))
 
 
 @routes.route(
@@ -33,5 +34,5 @@ def track_dossier(request: ApiRequest[Any]) -> dict[str, Any]:
     roles=PUBLIC,
     response="VerificationOut",
 )
-def verify_result(request: ApiRequest[Any]) -> dict[str, Any]:
-    return verification_view(service().verify(request.path["verification_code"]))
+def verify_result(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return verification_view(service.verify(request.path["verification_code"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action
 from chalicelib.intake.entrypoints.common import actor
@@ -14,6 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.intake.schemas import (
         ResultFileIn,
     )
+    from chalicelib.intake.service import IntakeService
 
 routes = Routes(__name__)
 
@@ -27,8 +27,8 @@ routes = Routes(__name__)
     roles=roles_for(Action.APPROVE),
     response="ResultUploadOut",
 )
-def prepare_result(request: ApiRequest[ResultFileIn]) -> dict[str, Any]:
-    return service().prepare_result(request.path["id"], actor(request.user), request.body)
+def prepare_result(request: ApiRequest[ResultFileIn], service: IntakeService) -> dict[str, Any]:
+    return service.prepare_result(request.path["id"], actor(request.user), request.body)
 
 
 @routes.route(
@@ -37,5 +37,5 @@ def prepare_result(request: ApiRequest[ResultFileIn]) -> dict[str, Any]:
     roles=SIGNED_IN,
     response="ResultDownloadOut",
 )
-def download_result(request: ApiRequest[Any]) -> dict[str, Any]:
-    return service().download_result(request.path["id"], actor(request.user))
+def download_result(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return service.download_result(request.path["id"], actor(request.user))

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.intake import reports
-from chalicelib.intake.bootstrap import service
 from chalicelib.intake.domain.model import Role
 from chalicelib.intake.entrypoints.common import XLSX, page_limit
 from chalicelib.intake.views import (
@@ -19,6 +18,8 @@ from motcua_shared.api import ApiRequest, Routes
 from motcua_shared.errors import ValidationFailed
 
 if TYPE_CHECKING:
+    from chalicelib.intake.service import IntakeService
+
     pass
 
 routes = Routes(__name__)
@@ -31,8 +32,8 @@ routes = Routes(__name__)
     summary="Dossiers past their step deadline or appointment date, most overdue first",
     response="OverdueListOut",
 )
-def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
-    items, cursor = service().overdue(
+def overdue(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    items, cursor = service.overdue(
         page_limit(request.query.get("limit")), request.query.get("cursor")
     )
     return {"items": [overdue_view(d, hours) for d, hours in items], "next_cursor": cursor}
@@ -46,7 +47,7 @@ def overdue(request: ApiRequest[Any]) -> dict[str, Any]:
     content_types=("application/json", "text/csv", XLSX),
     response="StatisticsOut",
 )
-def statistics(request: ApiRequest[Any]) -> Any:
+def statistics(request: ApiRequest[Any], service: IntakeService) -> Any:
     q = request.query
     today = timeutil.now().date()
     start = _date(q.get("from"), "from") or today.replace(day=1)
@@ -60,8 +61,8 @@ def statistics(request: ApiRequest[Any]) -> Any:
         "from": start.isoformat(),
         "to": end.isoformat(),
         "unit": unit,
-        "overdue_now": service().overdue_now(unit),
-        **service().statistics(start, end, unit).to_dict(),
+        "overdue_now": service.overdue_now(unit),
+        **service.statistics(start, end, unit).to_dict(),
     }
     fmt = q.get("format", "json")
     name = f"thong-ke-ho-so-{start.isoformat()}-{end.isoformat()}"

@@ -42,16 +42,22 @@ PROCEDURE_SORT_KEY = "PROCEDURE"
 class _DossiersTable:
     """The dossiers table (its name and region set by :func:`bind_tables`)."""
 
+    table_name: str
+    region: str
+
 
 class _StatsTable:
     """The statistics table (its name and region set by :func:`bind_tables`)."""
 
+    table_name: str
+    region: str
+
 
 def bind_tables(dossiers_table: str, stats_table: str, region: str) -> None:
     """Point the models at their tables (the wiring does, once per process, before any call)."""
-    for meta, name in ((_DossiersTable, dossiers_table), (_StatsTable, stats_table)):
-        meta.table_name = name  # type: ignore[attr-defined]
-        meta.region = region  # type: ignore[attr-defined]
+    _DossiersTable.table_name = dossiers_table
+    _StatsTable.table_name = stats_table
+    _DossiersTable.region = _StatsTable.region = region
 
 
 class OwnerIndex(GlobalSecondaryIndex["DossierItem"]):
