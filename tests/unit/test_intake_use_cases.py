@@ -453,3 +453,22 @@ def test_an_edited_procedure_is_in_use_at_once(intake: FakeIntake) -> None:
     assert intake.edits.edits["MYPHAM-03"]["fee_vnd"] == 200_000
     dossier = accepted(intake)
     assert (dossier.status, dossier.fee_vnd) == (Status.FEE_REQUESTED, 200_000)
+
+
+def test_the_statistics_count_each_write_once_from_its_views(intake: FakeIntake) -> None:
+    dossier = accepted(intake)
+    previous = None
+    counted = []
+    for write in intake.dossiers.writes:  # as the table's stream delivers them
+        counted.append(
+            intake.service.count(write.dossier_id, write.version, previous, write.stats_view)
+        )
+        previous = write.stats_view
+    # Created, submitted, accepted change the counters; the uploads (writes 2, 3) do not.
+    assert counted == [True, False, False, True, True]
+    last = intake.dossiers.writes[-1]
+    assert not intake.service.count(dossier.id, last.version, None, last.stats_view)  # again
+
+    report = intake.service.statistics(vn(11, 1).date(), vn(11, 30).date(), None)
+
+    assert {k: v for k, v in report.by_status.items() if v} == {"accepted": 1}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.intake.domain import stats
 from chalicelib.intake.domain.attachments import StoredFile, to_freeze
 from chalicelib.intake.domain.catalog import ProcedureCatalog, default_catalog
 from chalicelib.intake.domain.codes import sequence_key
@@ -186,7 +187,7 @@ class FakeStats:
         return True
 
     def stats_items(self, start: date, end: date) -> tuple[list[Counters], list[Counters]]:
-        names = ("count", "finished", "early", "on_time", "late", "processing_minutes", "negative")
+        names = ("count", *stats.COUNTERS)
 
         def row(key: str) -> Counters:
             return Counters(key, {n: self.counters[key].get(n, 0) for n in names})

@@ -8,17 +8,13 @@ from chalice.app import Response
 
 from chalicelib.intake import documents
 from chalicelib.intake.entrypoints.common import OFFICERS, actor
-from chalicelib.intake.views import (
-    dossier_view,
-)
+from chalicelib.intake.views import dossier_view
 from motcua_shared import links
 from motcua_shared.api import SIGNED_IN, ApiRequest, Routes
 from motcua_shared.errors import NotFound
 
 if TYPE_CHECKING:
     from chalicelib.intake.service import IntakeService
-
-    pass
 
 routes = Routes(__name__)
 

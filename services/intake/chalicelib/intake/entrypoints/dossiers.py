@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Role
 from chalicelib.intake.entrypoints.common import APPLICANTS, actor, page_limit
-from chalicelib.intake.views import (
-    dossier_view,
-)
+from chalicelib.intake.views import dossier_view
 from motcua_shared.api import SIGNED_IN, ApiRequest, Routes
 
 if TYPE_CHECKING:

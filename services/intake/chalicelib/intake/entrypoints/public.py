@@ -13,8 +13,6 @@ from motcua_shared.api import PUBLIC, ApiRequest, Routes
 if TYPE_CHECKING:
     from chalicelib.intake.service import IntakeService
 
-    pass
-
 routes = Routes(__name__)
 
 

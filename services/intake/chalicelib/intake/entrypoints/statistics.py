@@ -10,17 +10,13 @@ from chalice.app import Response
 from chalicelib.intake import reports
 from chalicelib.intake.domain.model import Role
 from chalicelib.intake.entrypoints.common import XLSX, page_limit
-from chalicelib.intake.views import (
-    overdue_view,
-)
+from chalicelib.intake.views import overdue_view
 from motcua_shared import timeutil
 from motcua_shared.api import ApiRequest, Routes
 from motcua_shared.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from chalicelib.intake.service import IntakeService
-
-    pass
 
 routes = Routes(__name__)
 

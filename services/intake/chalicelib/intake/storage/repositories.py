@@ -15,6 +15,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.intake.domain import stats
 from chalicelib.intake.domain.codes import is_dossier_code, sequence_key
 from chalicelib.intake.domain.errors import DossierNotFound
 from chalicelib.intake.domain.model import Dossier, Status
@@ -199,7 +200,7 @@ class StatsRepository:
         return [_counters(item) for item in statuses], [_counters(item) for item in days]
 
 
-_COUNTED = ("count", "finished", "early", "on_time", "late", "processing_minutes", "negative")
+_COUNTED = ("count", *stats.COUNTERS)
 
 
 def _counters(item: StatsItem) -> Counters:
