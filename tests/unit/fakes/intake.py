@@ -255,7 +255,7 @@ class FakeEvidence:
             "attachment_id": attachment.attachment_id,
             "document_code": attachment.document_code,
             "upload_url": f"fake://{attachment.s3_key}",
-            "s3_key": attachment.s3_key,
+            "s3_key": attachment.s3_key,  # the fake's own: where a test's ``put`` uploads
         }
 
     def link(self, dossier: Dossier, attachment_id: str) -> dict[str, Any]:
