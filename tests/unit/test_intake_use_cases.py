@@ -26,8 +26,15 @@ from chalicelib.intake.domain.errors import (
     WrongAmount,
 )
 from chalicelib.intake.domain.model import Actor, Dossier, Role, Status
-from chalicelib.intake.schemas import NewAttachment, NewDossier, ProcedureEdit, ResultFileIn
+from chalicelib.intake.schemas import (
+    DossierUpdate,
+    NewAttachment,
+    NewDossier,
+    ProcedureEdit,
+    ResultFileIn,
+)
 from motcua_shared.errors import Conflict, Forbidden
+from motcua_shared.events.shipment import ShipmentEvent
 from motcua_shared.timeutil import VN_TZ
 from tests.unit.fakes.intake import FakeIntake, fake_intake
 
@@ -68,6 +75,7 @@ def new_dossier(procedure_code: str = "MYPHAM-03", delivery: str = "in_person") 
                 "address": "12 Hàng Bài, Hoàn Kiếm, Hà Nội",
             },
             "delivery_method": delivery,
+            "delivery_address": "5 Lý Thường Kiệt, Hà Nội" if delivery == "postal" else None,
         }
     )
 
@@ -472,3 +480,81 @@ def test_the_statistics_count_each_write_once_from_its_views(intake: FakeIntake)
     report = intake.service.statistics(vn(11, 1).date(), vn(11, 30).date(), None)
 
     assert {k: v for k, v in report.by_status.items() if v} == {"accepted": 1}
+
+
+def test_the_owner_rewrites_a_draft_only(intake: FakeIntake) -> None:
+    dossier = intake.service.create(CITIZEN, new_dossier())
+    body = new_dossier(delivery="postal").model_dump()
+    body.pop("procedure_code")
+
+    rewritten = intake.service.update(dossier.id, CITIZEN, DossierUpdate.model_validate(body))
+
+    assert (str(rewritten.delivery_method), rewritten.delivery_address) == (
+        "postal",
+        "5 Lý Thường Kiệt, Hà Nội",
+    )
+    assert history(rewritten) == ["create"]  # no step, nothing announced
+    assert event_types(intake) == []
+    with pytest.raises(DossierNotFound):
+        intake.service.update(dossier.id, OTHER_CITIZEN, DossierUpdate.model_validate(body))
+
+
+def test_a_fee_paid_at_the_counter_is_recorded_by_the_desk(intake: FakeIntake) -> None:
+    dossier = accepted(intake, procedure_code="DUOC-02")
+    intake.clock.set(vn(11, 9, 11))
+
+    paid = intake.service.record_payment(dossier.id, DESK, "counter", "BL-0042", 500_000)
+
+    assert paid.status is Status.ACCEPTED
+    assert paid.payment is not None
+    assert (paid.payment.method, paid.payment.reference, paid.payment.recorded_by) == (
+        "counter",
+        "BL-0042",
+        "desk1",
+    )
+    assert event_types(intake) == ["dossier.payment_confirmed", "dossier.national_sync"]
+    # payment's later notice of the same fee changes nothing (it holds that money as owed back)
+    assert intake.service.record_online_payment(dossier.id, SYSTEM, "TXN-9", 500_000) is False
+
+
+def shipment(dossier: Dossier, purpose: str, status: str, note: str) -> ShipmentEvent:
+    return ShipmentEvent(
+        shipment_id="shipment-1",
+        dossier_id=dossier.id,
+        dossier_code=dossier.code,
+        purpose=purpose,
+        status=status,
+        item_code="EB123456789VN",
+        note=note,
+        at=vn(11, 12, 9),
+        receiver_name="Nguyễn Văn An",
+    )
+
+
+def test_the_post_offices_news_is_written_once_and_a_delivered_result_returns_the_dossier(
+    intake: FakeIntake,
+) -> None:
+    dossier = accepted(intake, delivery="postal")
+    intake.service.assign(dossier.id, LEADER, "Phòng Dược", "officer1")
+    intake.service.approve(dossier.id, OFFICER, "Đủ điều kiện")
+
+    failed = shipment(dossier, "result", "failed", "Không liên lạc được người nhận")
+    intake.clock.set(vn(11, 12, 10))
+    intake.service.apply_shipment(SYSTEM, failed, "shipment.failed")
+    intake.service.apply_shipment(SYSTEM, failed, "shipment.failed")  # redelivered
+    noted = intake.dossiers.get(dossier.id)
+    assert noted.status is Status.RESULT_READY
+    assert [(str(h.action), h.note) for h in noted.history[-1:]] == [
+        ("note_delivery", "Không liên lạc được người nhận (vận đơn EB123456789VN)")
+    ]
+
+    intake.clock.set(vn(11, 13, 10))
+    delivered = shipment(dossier, "result", "delivered", "Đã phát")
+    intake.service.apply_shipment(SYSTEM, delivered, "shipment.delivered")
+    returned = intake.dossiers.get(dossier.id)
+    assert (returned.status, returned.returned_at) == (Status.RETURNED, vn(11, 13, 10))
+    assert returned.history[-1].note == "Bưu điện đã phát, vận đơn EB123456789VN"
+    assert event_types(intake) == ["dossier.returned", "dossier.national_sync"]
+    writes = len(intake.dossiers.writes)
+    intake.service.apply_shipment(SYSTEM, delivered, "shipment.delivered")  # redelivered
+    assert len(intake.dossiers.writes) == writes
