@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 
 class ServiceBase:
+    """The ports and caches every use case uses (one instance per process: bootstrap.py)."""
+
     def __init__(
         self,
         *,
