@@ -65,7 +65,7 @@ def test_every_module_ships_with_bytecode_lambda_can_use(synth: Synth, stage: st
                     missing.append(name)
                 elif int.from_bytes(archive.read(cached)[4:8], "little") != UNCHECKED_HASH:
                     stale.append(name)
-        assert {"app.py", "chalice/app.py", f"chalicelib/{service}/service.py"} <= listed
+        assert {"app.py", "chalice/app.py", f"chalicelib/{service}/settings.py"} <= listed
         assert not missing, (service, len(missing), missing[:5])
         assert not stale, (service, stale[:5])
 

@@ -79,13 +79,13 @@ def announced_nowhere(aws: Stack, pump: Pump) -> Iterator[None]:
     (the shared queues cannot be purged: SQS allows one purge a minute)."""
     pump.publish("intake")
     yield
-    app = load_app("intake")
-    settings = app.settings
-    app.settings = dataclasses.replace(settings, event_routes={})
+    service = load_app("intake").service  # publish_events reads its settings when called
+    settings = service.settings
+    service.settings = dataclasses.replace(settings, event_routes={})
     try:
         pump.publish("intake")
     finally:
-        app.settings = settings
+        service.settings = settings
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +110,7 @@ def atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def counter(agency_code: str, day: date) -> int:
     from chalicelib.intake.domain.codes import sequence_key
-    from chalicelib.intake.storage import SequenceItem
+    from chalicelib.intake.storage.models import SequenceItem
 
     try:
         item = SequenceItem.get("SEQ#" + sequence_key(agency_code, day), "SEQ")
@@ -129,7 +129,7 @@ def number(code: str) -> int:
 
 def reads_meet(monkeypatch: pytest.MonkeyPatch, dossier_id: str, parties: int) -> None:
     """Each party's first read of the dossier waits for the others' (so all hold one version)."""
-    from chalicelib.intake.storage import DossierRepository
+    from chalicelib.intake.storage.repositories import DossierRepository
 
     barrier = threading.Barrier(parties, timeout=20)
     original = DossierRepository.get

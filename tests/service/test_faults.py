@@ -196,12 +196,16 @@ def test_a_restarted_stream_pump_loses_nothing_and_repeats_no_effect(
     from tests.service.test_intake_stats import all_dossiers, same
 
     # Intake announces to this test's queue what it would send notify (and nothing elsewhere).
-    app = load_app("intake")
+    intake_service = load_app("intake").service  # publish_events reads its settings when called
     routes = {
         event_type: [notify_queue.url] if "notify" in subscribers else []
         for event_type, subscribers in RESOURCES.routes.items()
     }
-    monkeypatch.setattr(app, "settings", dataclasses.replace(app.settings, event_routes=routes))
+    monkeypatch.setattr(
+        intake_service,
+        "settings",
+        dataclasses.replace(intake_service.settings, event_routes=routes),
+    )
 
     shared = pump.stream("intake")
     streams = boto3.client("dynamodbstreams")

@@ -491,7 +491,7 @@ def test_unknown_tracking_code_is_404(intake: Client) -> None:
 
 
 def test_a_stale_copy_cannot_overwrite_a_newer_one(intake: Client, auth: Auth) -> None:
-    from chalicelib.intake.storage import DossierRepository
+    from chalicelib.intake.storage.repositories import DossierRepository
     from motcua_shared.errors import Conflict
 
     dossier = submitted(intake, auth)

@@ -461,16 +461,12 @@ def test_the_administrator_edits_a_procedure_and_it_is_used_everywhere(
 def test_another_process_sees_an_edit_once_its_catalogue_is_stale(
     intake: Client, auth: Auth, edited: dict[str, Any]
 ) -> None:
-    from chalicelib.intake.domain.catalog import default_catalog
-    from chalicelib.intake.service import IntakeService
-    from chalicelib.intake.storage import DossierRepository
+    from chalicelib.intake.bootstrap import build_service
 
     settings = load_app("intake").service.settings
     assert settings.catalog_cache_s == 30
-    fresh = IntakeService(DossierRepository(), default_catalog(), settings)
-    patient = IntakeService(
-        DossierRepository(), default_catalog(), dataclasses.replace(settings, catalog_cache_s=0)
-    )
+    fresh = build_service(settings)
+    patient = build_service(dataclasses.replace(settings, catalog_cache_s=0))
     assert fresh.catalog.get(EDITED).fee_vnd == edited["fee_vnd"]  # read now, kept 30 s
     assert patient.catalog.get(EDITED).fee_vnd == edited["fee_vnd"]
 
@@ -481,7 +477,7 @@ def test_another_process_sees_an_edit_once_its_catalogue_is_stale(
     assert procedure(intake, EDITED)["fee_vnd"] == edited["fee_vnd"] + 100_000  # this process
     assert fresh.catalog.get(EDITED).fee_vnd == edited["fee_vnd"]  # within its 30 s
     assert patient.catalog.get(EDITED).fee_vnd == edited["fee_vnd"] + 100_000  # re-read
-    restarted = IntakeService(DossierRepository(), default_catalog(), settings)
+    restarted = build_service(settings)
     assert restarted.catalog.get(EDITED).fee_vnd == edited["fee_vnd"] + 100_000
 
 

@@ -74,7 +74,12 @@ def test_a_record_given_up_on_waits_in_the_failures_queue_and_is_replayed_once(
     app = load_app("intake")
     handler = app.app.handler_map["publish_events"]
     routes = {"dossier.submitted": [good.url], "dossier.accepted": [broken.url]}
-    monkeypatch.setattr(app, "settings", dataclasses.replace(app.settings, event_routes=routes))
+    intake_service = app.service  # publish_events reads its settings when called
+    monkeypatch.setattr(
+        intake_service,
+        "settings",
+        dataclasses.replace(intake_service.settings, event_routes=routes),
+    )
 
     reader = StreamPoller(streams, arn, handler, failures=(sqs, failures_url))
     reader.checkpoints = stream_head(streams, arn, {})

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from chalice.app import Chalice, Response
+from chalice.app import Blueprint, Chalice, Response
 
 from motcua_shared.auth import Principal, TokenVerifier
 from motcua_shared.errors import (
@@ -214,12 +214,14 @@ class Api:
         errors: Iterable[type[ApiError]] = (),
         content_types: Sequence[str] = ("application/json",),
         response: str | type[Any] | None = None,
+        blueprint: Blueprint | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Register a view: ``roles`` empty = public, ``SIGNED_IN`` = any user, else groups;
         ``body``: the name of its model in the schemas module; ``content_types``: what a
         success answers (documented; JSON unless the view says); ``response``: the type of a
         JSON success — a dataclass the handler returns, serialised as it is documented — or
-        the name of a model of the schemas module (documented)."""
+        the name of a model of the schemas module (documented); ``blueprint``: the Chalice
+        blueprint that carries the view (see :class:`Routes`), else the app."""
         response_type = None if response is None or isinstance(response, str) else response
         response_name = response if isinstance(response, str) else None
         if response_type is not None:
@@ -252,7 +254,9 @@ class Api:
             def secured_view(**path_params: str) -> Response:
                 return with_security_headers(view(**path_params))
 
-            self.app.route(path, methods=list(methods), content_types=_CONTENT_TYPES)(secured_view)
+            (blueprint or self.app).route(
+                path, methods=list(methods), content_types=_CONTENT_TYPES
+            )(secured_view)
             for method in methods:
                 self.operations.append(
                     Operation(
@@ -274,6 +278,20 @@ class Api:
             return secured_view
 
         return decorator
+
+    def register_blueprint(self, routes: Routes, **dependencies: Any) -> None:
+        """Take the routes of a resource's module: their views (on a Chalice blueprint of their
+        own, registered on the app) and their operations in this API's document, in their
+        order. ``dependencies`` are passed to every handler by name (the service it calls)."""
+        blueprint = Blueprint(routes.import_name)
+        for path, options, handler in routes.declared:
+            bound = handler
+            if dependencies:
+                bound = functools.update_wrapper(
+                    functools.partial(handler, **dependencies), handler
+                )
+            self.route(path, blueprint=blueprint, **options)(bound)
+        self.app.register_blueprint(blueprint)
 
     def _request(
         self, roles: tuple[str, ...], body: str | None, path: dict[str, str]
@@ -305,6 +323,33 @@ class Api:
 
         document: dict[str, Any] = build_document(self)
         return document
+
+
+class Routes:
+    """The routes of one resource, declared in their own module as with :meth:`Api.route` (the
+    same options); :meth:`Api.register_blueprint` puts them on a Chalice blueprint of the app,
+    passing each handler what it depends on (as cosmicpython's bootstrap injects dependencies).
+
+        routes = Routes(__name__)
+
+        @routes.route("/procedures", summary="Search the catalogue", roles=PUBLIC)
+        def list_procedures(request: ApiRequest[Any], service: IntakeService) -> dict: ...
+
+        api.register_blueprint(routes, service=service)   # in app.py
+    """
+
+    def __init__(self, import_name: str) -> None:
+        self.import_name = import_name
+        self.declared: list[tuple[str, dict[str, Any], Callable[..., Any]]] = []
+
+    def route(
+        self, path: str, **options: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorator(handler: Callable[..., Any]) -> Callable[..., Any]:
+            self.declared.append((path, options, handler))
+            return handler
+
+        return decorator
 
 
 # Every content type reaches the view, so that a body that is not JSON gets our error format

@@ -116,3 +116,9 @@ def require_dossier_id(dossier_id: str) -> str:
             "Give the dossier_id.", "Cần cho biết mã định danh hồ sơ.", field="dossier_id"
         )
     return dossier_id
+
+
+class IncompleteRecord(RuntimeError):
+    """A record lacks what its state promises (a paid payment without its time, an assigned
+    dossier without its unit): a broken invariant of our own, never the caller's fault. Raised
+    instead of an ``assert``, which ``python -O`` would strip."""

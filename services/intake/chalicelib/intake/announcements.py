@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.intake.domain.model import NATIONAL_STATUS, Action, Dossier, HistoryEntry, Status
+from motcua_shared.errors import IncompleteRecord
 
 if TYPE_CHECKING:
     from motcua_shared.events import Envelope
@@ -113,7 +114,8 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
         case Action.REQUEST_FEE:
             return schema.DossierFeeRequested(**common, amount_vnd=d.fee_vnd)
         case Action.CONFIRM_PAYMENT:
-            assert d.payment is not None
+            if d.payment is None:
+                raise IncompleteRecord("d.payment")
             return schema.DossierPaymentConfirmed(
                 **common,
                 method=d.payment.method,
@@ -121,7 +123,8 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
                 amount_vnd=d.payment.amount_vnd,
             )
         case Action.RATE:
-            assert d.rating is not None
+            if d.rating is None:
+                raise IncompleteRecord("d.rating")
             return schema.DossierRated(**common, score=d.rating.score)
     raise ValueError(f"no event for {action}")
 
@@ -147,8 +150,10 @@ def deadline_alert(dossier: Dossier, kind: str, at: Any) -> Envelope:
     from motcua_shared.events import dossier as schema
     from motcua_shared.events import new_event
 
-    assert dossier.step is not None
-    assert dossier.step_due_at is not None
+    if dossier.step is None:
+        raise IncompleteRecord("dossier.step")
+    if dossier.step_due_at is None:
+        raise IncompleteRecord("dossier.step_due_at")
     data = schema.DossierDeadline(
         **_common(dossier, "system", dossier.status),
         step=dossier.step,

@@ -82,3 +82,20 @@ class EvidenceFiles:
         for attachment in dossier.attachments:
             if attachment.attachment_id in frozen and attachment.version_id:
                 uploads.untag(self.bucket, attachment.s3_key, attachment.version_id)
+
+
+class ResultFiles:
+    """The electronic results in the results bucket: an officer's upload slot, what was stored
+    under a key (read when the dossier is approved), a short-lived link to the approved version."""
+
+    def __init__(self, settings: IntakeSettings) -> None:
+        self.bucket = settings.results_bucket
+
+    def upload_slot(self, key: str, content_type: str, size_bytes: int) -> dict[str, Any]:
+        return uploads.presigned_put(self.bucket, key, content_type, size_bytes)
+
+    def stored(self, key: str, declared_bytes: int) -> StoredFile | None:
+        return uploads.stored_file(self.bucket, key, declared_bytes)
+
+    def download_url(self, key: str, filename: str, version_id: str | None) -> str:
+        return uploads.presigned_get(self.bucket, key, filename, "application/pdf", version_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalicelib.intake.domain.model import Actor, Dossier
 from chalicelib.intake.domain.permissions import allowed_actions
+from motcua_shared.errors import IncompleteRecord
 from motcua_shared.timeutil import to_iso
 
 
@@ -173,7 +174,8 @@ def result_view(d: Dossier) -> dict[str, Any] | None:
 
 def verification_view(d: Dossier) -> dict[str, Any]:
     """Public: that the result is authentic, and nothing personal."""
-    assert d.result is not None
+    if d.result is None:
+        raise IncompleteRecord("d.result")
     return {
         "valid": True,
         "verification_code": d.result.verification_code,

@@ -15,6 +15,7 @@ from pynamodb.models import Model
 
 from chalicelib.notify.domain.model import Notification, RetryPolicy, Status
 from chalicelib.notify.domain.values import DossierFacts
+from motcua_shared.errors import IncompleteRecord
 from motcua_shared.inbox import inbox_model
 from motcua_shared.tables import Unbound, bind
 from motcua_shared.timeutil import to_iso
@@ -138,7 +139,8 @@ class NotificationRepository:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
             stored = self.get(n.id)
-            assert stored is not None
+            if stored is None:  # it existed a moment ago: notifications are never deleted
+                raise IncompleteRecord("the notification the condition found") from exc
             return stored, False
         n.version = int(item.version)
         return n, True

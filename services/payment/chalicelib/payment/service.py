@@ -23,7 +23,7 @@ from chalicelib.payment.settings import PaymentSettings
 from motcua_shared import timeutil
 from motcua_shared.auth import OFFICERS, Principal
 from motcua_shared.dispatch import Handlers, On, dispatch
-from motcua_shared.errors import Conflict, require_dossier_id
+from motcua_shared.errors import Conflict, IncompleteRecord, require_dossier_id
 from motcua_shared.logs import get_logger
 from motcua_shared.records import may_see, require_dossier_visible
 
@@ -216,7 +216,8 @@ class PaymentService:
         if payment.status is not PaymentStatus.SUCCEEDED:
             self.repository.save(payment, [self._announce(payment)])
             return
-        assert payment.settled_at is not None
+        if payment.settled_at is None:
+            raise IncompleteRecord("payment.settled_at")
         paid_online = FeeClosure(ClosedBy.ONLINE, payment.settled_at, payment.txn_ref)
         closed = self.repository.settle_online(payment, [self._announce(payment)], paid_online)
         if closed is None:
@@ -277,7 +278,8 @@ class PaymentService:
         }
         data: BaseModel
         if payment.status is PaymentStatus.SUCCEEDED:
-            assert payment.paid_at is not None
+            if payment.paid_at is None:
+                raise IncompleteRecord("payment.paid_at")
             data = schema.PaymentSucceeded(
                 **common,
                 paid_at=payment.paid_at,
@@ -285,8 +287,10 @@ class PaymentService:
                 transaction_no=payment.transaction_no,
             )
         elif payment.status is PaymentStatus.REFUND_DUE:
-            assert payment.paid_at is not None
-            assert closure is not None
+            if payment.paid_at is None:
+                raise IncompleteRecord("payment.paid_at")
+            if closure is None:
+                raise IncompleteRecord("closure")
             data = schema.PaymentRefundDue(
                 **common,
                 paid_at=payment.paid_at,

@@ -55,8 +55,10 @@ def attach(
     size_bytes: int,
     policy: UploadPolicy,
     at: datetime,
+    attachment_id: str | None = None,
 ) -> Attachment:
-    """Reserve the place of one document's file; the browser then uploads it to S3."""
+    """Reserve the place of one document's file (``attachment_id``: the service's new id, a
+    random UUID if none); the browser then uploads it to S3."""
     if dossier.owner_sub != actor.sub:
         raise DossierNotFound()
     request = dossier.open_supplement
@@ -76,7 +78,7 @@ def attach(
     if size_bytes > policy.max_bytes:
         raise FileTooLarge(max_bytes=policy.max_bytes, field="size_bytes")
     check_filename(filename, content_type)
-    attachment_id = str(uuid.uuid4())
+    attachment_id = attachment_id or str(uuid.uuid4())
     attachment = Attachment(
         attachment_id=attachment_id,
         document_code=document_code,

@@ -61,11 +61,13 @@ def create(
     delivery_method: DeliveryMethod,
     delivery_address: str | None,
     at: datetime,
+    dossier_id: str | None = None,
 ) -> Dossier:
+    """A draft of ``procedure`` (``dossier_id``: the service's new id, a random UUID if none)."""
     check_form_data(procedure, form_data, complete=False)
     channel = Channel.PUBLIC_POSTAL if Role.POSTAL_AGENT in actor.roles else Channel.ONLINE
     dossier = Dossier(
-        id=str(uuid.uuid4()),
+        id=dossier_id or str(uuid.uuid4()),
         owner_sub=actor.sub,
         procedure_code=procedure.code,
         procedure_name=procedure.name,

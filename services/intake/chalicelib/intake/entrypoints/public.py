@@ -1,0 +1,36 @@
+"""What anyone may read without signing in: a dossier's progress, a result's authenticity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.intake.views import (
+    tracking_view,
+    verification_view,
+)
+from motcua_shared.api import PUBLIC, ApiRequest, Routes
+
+if TYPE_CHECKING:
+    from chalicelib.intake.service import IntakeService
+
+routes = Routes(__name__)
+
+
+@routes.route(
+    "/track/{code}",
+    summary="Public progress of a dossier by its code",
+    roles=PUBLIC,
+    response="TrackingOut",
+)
+def track_dossier(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return tracking_view(service.track(request.path["code"]))
+
+
+@routes.route(
+    "/verify/{verification_code}",
+    summary="Check that a result is authentic",
+    roles=PUBLIC,
+    response="VerificationOut",
+)
+def verify_result(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+    return verification_view(service.verify(request.path["verification_code"]))
