@@ -193,7 +193,10 @@ def every_dossier(stack: RunningStack) -> list[Dossier]:
 def from_view(view: dict[str, Any]) -> Dossier:
     """The API's view of a dossier back into the domain object (what recomputation needs)."""
     doc = {
-        k: v for k, v in view.items() if k not in {"national_status", "supplement_count", "version"}
+        k: v
+        for k, v in view.items()
+        # what the answer adds for its reader, not the dossier's own fields
+        if k not in {"national_status", "supplement_count", "version", "allowed_actions"}
     }
     doc.update(
         owner_sub="",

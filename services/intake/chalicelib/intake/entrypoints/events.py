@@ -12,22 +12,43 @@ from chalice.app import Blueprint, Rate
 from chalicelib.intake.domain.model import Actor, Role
 from chalicelib.intake.storage.repositories import stats_views
 from motcua_shared import timeutil
+from motcua_shared.dispatch import Handlers, On, dispatch
 from motcua_shared.inbox import consume_sqs_batch
 from motcua_shared.outbox import publish_stream_batch
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from chalicelib.intake.service import IntakeService
     from motcua_shared.events import Envelope
 
 SYSTEM = Actor(sub="system", username="system", roles=frozenset({Role.SYSTEM}))
 
 
-def apply_event(service: IntakeService, envelope: Envelope, data: Any) -> None:
-    """What other services tell intake: a fee paid online moves the dossier on."""
-    if envelope.type == "payment.succeeded":
+# What the post office's news does to a dossier (infra/resources.py routes these to intake).
+SHIPMENT_NEWS = ("shipment.delivered", "shipment.failed", "shipment.returned")
+
+
+def consumers(service: IntakeService) -> Handlers:
+    """What other services tell intake, by event type: a fee paid online moves the dossier on;
+    the post office's news is written in its history (a delivered result returns it)."""
+    from motcua_shared.events.payment import PaymentSucceeded  # the contract: with the event
+    from motcua_shared.events.shipment import ShipmentEvent
+
+    def paid(envelope: Envelope, data: PaymentSucceeded) -> None:
         service.record_online_payment(data.dossier_id, SYSTEM, data.txn_ref, data.amount_vnd)
-    elif envelope.type.startswith("shipment."):
+
+    def shipped(envelope: Envelope, data: ShipmentEvent) -> None:
         service.apply_shipment(SYSTEM, data, envelope.type)
+
+    return {
+        "payment.succeeded": On(PaymentSucceeded, paid),
+        **{event_type: On(ShipmentEvent, shipped) for event_type in SHIPMENT_NEWS},
+    }
+
+
+def apply_event(service: IntakeService, envelope: Envelope, data: BaseModel) -> None:
+    dispatch(consumers(service), envelope, data)
 
 
 def deadline_time(raw: dict[str, Any]) -> datetime:
