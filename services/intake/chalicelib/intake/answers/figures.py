@@ -107,12 +107,10 @@ class OfficerFiguresOut:
 
 @dataclass(frozen=True)
 class StatisticsOut:
-    """The leaders' statistics of a period (as JSON; the route also answers CSV and xlsx).
-    ``from_`` is answered as ``from`` (motcua_shared.api.json_name)."""
+    """The leaders' statistics of a period (as JSON; the route also answers CSV and xlsx)."""
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = {
-        "alias_generator": json_name
-    }  # the same names in the document
+    # ``from_`` is answered as ``from`` (motcua_shared.api.json_name), and documented so
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"alias_generator": json_name}
 
     from_: str
     to: str
