@@ -172,7 +172,7 @@ def test_groups_add_up() -> None:
 
 
 def test_the_documented_answer_names_every_action_offered() -> None:
-    from chalicelib.intake.schemas import AllowedAction
+    from chalicelib.intake.answers import AllowedAction
 
     assert set(typing.get_args(AllowedAction)) == {EDIT, *PERSON_ACTIONS}
     assert len(typing.get_args(AllowedAction)) == len(PERSON_ACTIONS) + 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import keyword
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,22 @@ def validation_error(exc: ValidationError) -> ValidationFailed:
     )
 
 
+def json_name(field_name: str) -> str:
+    """The JSON key of an answer's field: its name, but for a Python keyword spelled with a
+    trailing underscore (PEP 8), which is answered as the keyword: ``from_`` → ``from``. (An
+    answer that has such a field says ``__pydantic_config__ = {"alias_generator": json_name}``,
+    so that its document names the key the same way.)"""
+    bare = field_name.removesuffix("_")
+    return bare if bare != field_name and keyword.iskeyword(bare) else field_name
+
+
+def answer_dict(answer: Any) -> dict[str, Any]:
+    """The JSON object of an answer (a dataclass instance), keys named by :func:`json_name`."""
+    return dataclasses.asdict(
+        answer, dict_factory=lambda items: {json_name(k): v for k, v in items}
+    )
+
+
 def json_response(body: Any, status: int) -> Response:
     """A JSON response with Vietnamese text kept readable (UTF-8, not \\u escapes)."""
     return Response(
@@ -247,7 +264,7 @@ class Api:
                 if isinstance(result, Response):
                     return result
                 if dataclasses.is_dataclass(result) and not isinstance(result, type):
-                    result = dataclasses.asdict(result)
+                    result = answer_dict(result)
                 return json_response(result, status)
 
             @functools.wraps(handler)

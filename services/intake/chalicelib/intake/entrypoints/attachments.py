@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.files import AttachmentDownloadOut, AttachmentUploadOut
 from chalicelib.intake.entrypoints.common import APPLICANTS, OFFICERS, actor
 from motcua_shared.api import ApiRequest, Routes
 
@@ -20,11 +21,13 @@ routes = Routes(__name__)
     "/dossiers/{id}/attachments/{attachment_id}",
     summary="Download an uploaded document of the dossier",
     roles=(*APPLICANTS, *OFFICERS),
-    response="AttachmentDownloadOut",
+    response=AttachmentDownloadOut,
 )
-def download_attachment(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return service.attachment_download(
-        request.path["id"], actor(request.user), request.path["attachment_id"]
+def download_attachment(request: ApiRequest[Any], service: IntakeService) -> AttachmentDownloadOut:
+    return AttachmentDownloadOut.of(
+        service.attachment_download(
+            request.path["id"], actor(request.user), request.path["attachment_id"]
+        )
     )
 
 
@@ -35,7 +38,11 @@ def download_attachment(request: ApiRequest[Any], service: IntakeService) -> dic
     roles=APPLICANTS,
     body="NewAttachment",
     status=201,
-    response="AttachmentUploadOut",
+    response=AttachmentUploadOut,
 )
-def add_attachment(request: ApiRequest[NewAttachment], service: IntakeService) -> dict[str, Any]:
-    return service.attach(request.path["id"], actor(request.user), request.body)
+def add_attachment(
+    request: ApiRequest[NewAttachment], service: IntakeService
+) -> AttachmentUploadOut:
+    return AttachmentUploadOut.of(
+        service.attach(request.path["id"], actor(request.user), request.body)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.catalog import CalendarYearOut
 from chalicelib.intake.domain.model import Role
 from chalicelib.intake.entrypoints.common import actor
 from motcua_shared.api import PUBLIC, ApiRequest, Routes
@@ -23,10 +24,11 @@ routes = Routes(__name__)
     "/calendar/{year}",
     summary="Days off and make-up working days of a year",
     roles=PUBLIC,
-    response="CalendarYearOut",
+    response=CalendarYearOut,
 )
-def calendar_year(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return service.calendar_year(_year(request.path["year"]))
+def calendar_year(request: ApiRequest[Any], service: IntakeService) -> CalendarYearOut:
+    year = _year(request.path["year"])
+    return CalendarYearOut.of(year, service.calendar_year(year))
 
 
 @routes.route(
@@ -35,17 +37,17 @@ def calendar_year(request: ApiRequest[Any], service: IntakeService) -> dict[str,
     body="CalendarYearIn",
     roles=(Role.ADMIN,),
     summary="Set the extra days off and make-up working days of a year",
-    response="CalendarYearOut",
+    response=CalendarYearOut,
 )
 def set_calendar_year(
     request: ApiRequest[CalendarYearIn], service: IntakeService
-) -> dict[str, Any]:
+) -> CalendarYearOut:
     body = request.body
     year = _year(request.path["year"])
     service.set_calendar_year(
         actor(request.user), year, body.extra_days_off, body.extra_working_days
     )
-    return service.calendar_year(year)
+    return CalendarYearOut.of(year, service.calendar_year(year))
 
 
 def _year(raw: str) -> int:

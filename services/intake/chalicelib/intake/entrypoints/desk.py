@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.dossier import DossierListOut, DossierOut
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action, Role
 from chalicelib.intake.entrypoints.common import actor, page_limit
-from chalicelib.intake.views import dossier_view
 from motcua_shared.api import ApiRequest, Routes
 from motcua_shared.roles import RECEPTION
 
@@ -28,13 +28,13 @@ routes = Routes(__name__)
     roles=RECEPTION,
     query=("limit", "cursor"),
     summary="Submitted dossiers waiting at the desk, oldest first",
-    response="DossierListOut",
+    response=DossierListOut,
 )
-def desk_queue(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+def desk_queue(request: ApiRequest[Any], service: IntakeService) -> DossierListOut:
     items, cursor = service.desk_queue(
         page_limit(request.query.get("limit")), request.query.get("cursor")
     )
-    return {"items": [dossier_view(d, actor(request.user)) for d in items], "next_cursor": cursor}
+    return DossierListOut.of(items, actor(request.user), cursor)
 
 
 @routes.route(
@@ -43,10 +43,10 @@ def desk_queue(request: ApiRequest[Any], service: IntakeService) -> dict[str, An
     summary="Accept: issue the code and the appointment date",
     roles=roles_for(Action.ACCEPT),
     body="NoBody",
-    response="DossierOut",
+    response=DossierOut,
 )
-def accept_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def accept_dossier(request: ApiRequest[NoBody], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.accept(request.path["id"], actor(request.user)), actor(request.user)
     )
 
@@ -57,14 +57,14 @@ def accept_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[
     body="CounterPayment",
     summary="Record a fee paid at the counter (level 3)",
     roles=(Role.DESK_OFFICER,),
-    response="DossierOut",
+    response=DossierOut,
 )
-def record_payment(request: ApiRequest[CounterPayment], service: IntakeService) -> dict[str, Any]:
+def record_payment(request: ApiRequest[CounterPayment], service: IntakeService) -> DossierOut:
     body = request.body
     dossier = service.record_payment(
         request.path["id"], actor(request.user), "counter", body.receipt_no, body.amount_vnd
     )
-    return dossier_view(dossier, actor(request.user))
+    return DossierOut.of(dossier, actor(request.user))
 
 
 @routes.route(
@@ -73,13 +73,13 @@ def record_payment(request: ApiRequest[CounterPayment], service: IntakeService) 
     body="SupplementRequestIn",
     summary="Ask the applicant to add or correct documents (the clock stops)",
     roles=roles_for(Action.REQUEST_SUPPLEMENT),
-    response="DossierOut",
+    response=DossierOut,
 )
 def request_supplement(
     request: ApiRequest[SupplementRequestIn], service: IntakeService
-) -> dict[str, Any]:
+) -> DossierOut:
     items = [(i.document_code, i.note) for i in request.body.items]
-    return dossier_view(
+    return DossierOut.of(
         service.request_supplement(
             request.path["id"], actor(request.user), request.body.reason, items
         ),
@@ -93,10 +93,10 @@ def request_supplement(
     body="Reason",
     summary="Refuse the dossier at reception",
     roles=roles_for(Action.REFUSE),
-    response="DossierOut",
+    response=DossierOut,
 )
-def refuse_dossier(request: ApiRequest[Reason], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def refuse_dossier(request: ApiRequest[Reason], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.refuse(request.path["id"], actor(request.user), request.body.reason),
         actor(request.user),
     )
@@ -108,9 +108,9 @@ def refuse_dossier(request: ApiRequest[Reason], service: IntakeService) -> dict[
     summary="Return the result to the applicant",
     roles=roles_for(Action.RETURN),
     body="NoBody",
-    response="DossierOut",
+    response=DossierOut,
 )
-def return_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def return_dossier(request: ApiRequest[NoBody], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.return_result(request.path["id"], actor(request.user)), actor(request.user)
     )

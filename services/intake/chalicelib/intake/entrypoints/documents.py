@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Response
 
 from chalicelib.intake import documents
+from chalicelib.intake.answers.catalog import ProcedureOut
+from chalicelib.intake.answers.dossier import DossierOut
 from chalicelib.intake.entrypoints.common import OFFICERS, actor
-from chalicelib.intake.views import dossier_view
 from motcua_shared import links
-from motcua_shared.api import SIGNED_IN, ApiRequest, Routes
+from motcua_shared.api import SIGNED_IN, ApiRequest, Routes, answer_dict
 from motcua_shared.errors import NotFound
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ def printable_document(request: ApiRequest[Any], service: IntakeService) -> Resp
         )
         if dossier.result and dossier.result.verification_code
         else None,
-        "dossier": dossier_view(dossier, actor(request.user)),
-        "documents": procedure.to_dict()["documents"],
+        "dossier": answer_dict(DossierOut.of(dossier, actor(request.user))),
+        "documents": answer_dict(ProcedureOut.of(procedure))["documents"],
     }
     return Response(
         body=documents.render(kind, context),

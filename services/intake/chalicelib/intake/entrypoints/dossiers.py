@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.dossier import DossierListOut, DossierOut
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action
 from chalicelib.intake.entrypoints.common import APPLICANTS, actor, page_limit
-from chalicelib.intake.views import dossier_view
 from motcua_shared.api import SIGNED_IN, ApiRequest, Routes
 
 if TYPE_CHECKING:
@@ -30,10 +30,10 @@ routes = Routes(__name__)
     roles=APPLICANTS,
     body="NewDossier",
     status=201,
-    response="DossierOut",
+    response=DossierOut,
 )
-def create_dossier(request: ApiRequest[NewDossier], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(service.create(actor(request.user), request.body), actor(request.user))
+def create_dossier(request: ApiRequest[NewDossier], service: IntakeService) -> DossierOut:
+    return DossierOut.of(service.create(actor(request.user), request.body), actor(request.user))
 
 
 @routes.route(
@@ -41,21 +41,21 @@ def create_dossier(request: ApiRequest[NewDossier], service: IntakeService) -> d
     summary="My dossiers (citizen) or dossiers by status (officers)",
     roles=SIGNED_IN,
     query=("status", "limit", "cursor"),
-    response="DossierListOut",
+    response=DossierListOut,
 )
-def list_dossiers(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+def list_dossiers(request: ApiRequest[Any], service: IntakeService) -> DossierListOut:
     limit = page_limit(request.query.get("limit"))
     items, cursor = service.list_for(
         actor(request.user), request.query.get("status"), limit, request.query.get("cursor")
     )
-    return {"items": [dossier_view(d, actor(request.user)) for d in items], "next_cursor": cursor}
+    return DossierListOut.of(items, actor(request.user), cursor)
 
 
 @routes.route(
-    "/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN, response="DossierOut"
+    "/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN, response=DossierOut
 )
-def get_dossier(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def get_dossier(request: ApiRequest[Any], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.visible(request.path["id"], actor(request.user)), actor(request.user)
     )
 
@@ -66,10 +66,10 @@ def get_dossier(request: ApiRequest[Any], service: IntakeService) -> dict[str, A
     summary="Rewrite a draft dossier (everything but its procedure)",
     roles=APPLICANTS,
     body="DossierUpdate",
-    response="DossierOut",
+    response=DossierOut,
 )
-def update_dossier(request: ApiRequest[DossierUpdate], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def update_dossier(request: ApiRequest[DossierUpdate], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.update(request.path["id"], actor(request.user), request.body), actor(request.user)
     )
 
@@ -80,10 +80,10 @@ def update_dossier(request: ApiRequest[DossierUpdate], service: IntakeService) -
     summary="Submit the dossier to the one-stop desk",
     roles=roles_for(Action.SUBMIT),
     body="NoBody",
-    response="DossierOut",
+    response=DossierOut,
 )
-def submit_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def submit_dossier(request: ApiRequest[NoBody], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.submit(request.path["id"], actor(request.user)), actor(request.user)
     )
 
@@ -94,10 +94,10 @@ def submit_dossier(request: ApiRequest[NoBody], service: IntakeService) -> dict[
     body="OptionalReason",
     summary="The applicant withdraws the dossier",
     roles=roles_for(Action.WITHDRAW),
-    response="DossierOut",
+    response=DossierOut,
 )
-def withdraw_dossier(request: ApiRequest[OptionalReason], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def withdraw_dossier(request: ApiRequest[OptionalReason], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.withdraw(request.path["id"], actor(request.user), request.body.reason),
         actor(request.user),
     )
@@ -110,11 +110,11 @@ def withdraw_dossier(request: ApiRequest[OptionalReason], service: IntakeService
     status=201,
     summary="Rate the service once the result is returned",
     roles=roles_for(Action.RATE),
-    response="DossierOut",
+    response=DossierOut,
 )
-def rate_dossier(request: ApiRequest[RatingIn], service: IntakeService) -> dict[str, Any]:
+def rate_dossier(request: ApiRequest[RatingIn], service: IntakeService) -> DossierOut:
     body = request.body
-    return dossier_view(
+    return DossierOut.of(
         service.rate(request.path["id"], actor(request.user), body.score, body.comment),
         actor(request.user),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.catalog import ProcedureListOut, ProcedureOut
 from chalicelib.intake.domain.model import Role
 from chalicelib.intake.entrypoints.common import actor
 from motcua_shared.api import PUBLIC, ApiRequest, Routes
@@ -22,21 +23,21 @@ routes = Routes(__name__)
     summary="Search the procedure catalogue",
     roles=PUBLIC,
     query=("field", "q"),
-    response="ProcedureListOut",
+    response=ProcedureListOut,
 )
-def list_procedures(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+def list_procedures(request: ApiRequest[Any], service: IntakeService) -> ProcedureListOut:
     found = service.catalog.search(request.query.get("field"), request.query.get("q"))
-    return {"items": [p.to_dict() for p in found]}
+    return ProcedureListOut.of(found)
 
 
 @routes.route(
     "/procedures/{code}",
     summary="One procedure with its documents",
     roles=PUBLIC,
-    response="ProcedureOut",
+    response=ProcedureOut,
 )
-def get_procedure(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return service.catalog.get(request.path["code"]).to_dict()
+def get_procedure(request: ApiRequest[Any], service: IntakeService) -> ProcedureOut:
+    return ProcedureOut.of(service.catalog.get(request.path["code"]))
 
 
 @routes.route(
@@ -45,7 +46,9 @@ def get_procedure(request: ApiRequest[Any], service: IntakeService) -> dict[str,
     summary="Change a catalogued procedure (fee, time limit, documents, form)",
     roles=(Role.ADMIN,),
     body="ProcedureEdit",
-    response="ProcedureOut",
+    response=ProcedureOut,
 )
-def edit_procedure(request: ApiRequest[ProcedureEdit], service: IntakeService) -> dict[str, Any]:
-    return service.edit_procedure(actor(request.user), request.path["code"], request.body).to_dict()
+def edit_procedure(request: ApiRequest[ProcedureEdit], service: IntakeService) -> ProcedureOut:
+    return ProcedureOut.of(
+        service.edit_procedure(actor(request.user), request.path["code"], request.body)
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.dossier import DossierListOut, DossierOut
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action
 from chalicelib.intake.entrypoints.common import actor, page_limit
-from chalicelib.intake.views import dossier_view
 from motcua_shared.api import ApiRequest, Routes
 from motcua_shared.roles import WORKLIST
 
@@ -28,9 +28,9 @@ routes = Routes(__name__)
     roles=WORKLIST,
     query=("unit", "officer", "limit", "cursor"),
     summary="Dossiers under processing by unit or officer, earliest deadline first",
-    response="DossierListOut",
+    response=DossierListOut,
 )
-def worklist(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+def worklist(request: ApiRequest[Any], service: IntakeService) -> DossierListOut:
     q = request.query
     items, cursor = service.worklist(
         actor(request.user),
@@ -39,7 +39,7 @@ def worklist(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]
         page_limit(q.get("limit")),
         q.get("cursor"),
     )
-    return {"items": [dossier_view(d, actor(request.user)) for d in items], "next_cursor": cursor}
+    return DossierListOut.of(items, actor(request.user), cursor)
 
 
 @routes.route(
@@ -48,11 +48,11 @@ def worklist(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]
     summary="Hand the dossier to a processing unit",
     roles=roles_for(Action.ASSIGN),
     body="Assignment",
-    response="DossierOut",
+    response=DossierOut,
 )
-def assign_dossier(request: ApiRequest[Assignment], service: IntakeService) -> dict[str, Any]:
+def assign_dossier(request: ApiRequest[Assignment], service: IntakeService) -> DossierOut:
     body = request.body
-    return dossier_view(
+    return DossierOut.of(
         service.assign(request.path["id"], actor(request.user), body.unit, body.officer),
         actor(request.user),
     )
@@ -64,10 +64,10 @@ def assign_dossier(request: ApiRequest[Assignment], service: IntakeService) -> d
     summary="Approve: the result is ready",
     roles=roles_for(Action.APPROVE),
     body="Approval",
-    response="DossierOut",
+    response=DossierOut,
 )
-def approve_dossier(request: ApiRequest[Approval], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def approve_dossier(request: ApiRequest[Approval], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.approve(request.path["id"], actor(request.user), request.body.result_summary),
         actor(request.user),
     )
@@ -79,10 +79,10 @@ def approve_dossier(request: ApiRequest[Approval], service: IntakeService) -> di
     body="Reason",
     summary="Stop processing the dossier",
     roles=roles_for(Action.STOP),
-    response="DossierOut",
+    response=DossierOut,
 )
-def stop_dossier(request: ApiRequest[Reason], service: IntakeService) -> dict[str, Any]:
-    return dossier_view(
+def stop_dossier(request: ApiRequest[Reason], service: IntakeService) -> DossierOut:
+    return DossierOut.of(
         service.stop(request.path["id"], actor(request.user), request.body.reason),
         actor(request.user),
     )
@@ -94,11 +94,11 @@ def stop_dossier(request: ApiRequest[Reason], service: IntakeService) -> dict[st
     body="ExtensionIn",
     summary="Apologise and set a new appointment date (form 04)",
     roles=roles_for(Action.EXTEND),
-    response="DossierOut",
+    response=DossierOut,
 )
-def extend_dossier(request: ApiRequest[ExtensionIn], service: IntakeService) -> dict[str, Any]:
+def extend_dossier(request: ApiRequest[ExtensionIn], service: IntakeService) -> DossierOut:
     body = request.body
-    return dossier_view(
+    return DossierOut.of(
         service.extend(request.path["id"], actor(request.user), body.reason, body.new_due_at),
         actor(request.user),
     )

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.intake.views import (
-    tracking_view,
-    verification_view,
-)
+from chalicelib.intake.answers.public import TrackingOut, VerificationOut
 from motcua_shared.api import PUBLIC, ApiRequest, Routes
 
 if TYPE_CHECKING:
@@ -20,17 +17,17 @@ routes = Routes(__name__)
     "/track/{code}",
     summary="Public progress of a dossier by its code",
     roles=PUBLIC,
-    response="TrackingOut",
+    response=TrackingOut,
 )
-def track_dossier(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return tracking_view(service.track(request.path["code"]))
+def track_dossier(request: ApiRequest[Any], service: IntakeService) -> TrackingOut:
+    return TrackingOut.of(service.track(request.path["code"]))
 
 
 @routes.route(
     "/verify/{verification_code}",
     summary="Check that a result is authentic",
     roles=PUBLIC,
-    response="VerificationOut",
+    response=VerificationOut,
 )
-def verify_result(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return verification_view(service.verify(request.path["verification_code"]))
+def verify_result(request: ApiRequest[Any], service: IntakeService) -> VerificationOut:
+    return VerificationOut.of(service.verify(request.path["verification_code"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.intake.answers.files import ResultDownloadOut, ResultUploadOut
 from chalicelib.intake.domain.lifecycle import roles_for
 from chalicelib.intake.domain.model import Action
 from chalicelib.intake.entrypoints.common import actor
@@ -25,17 +26,19 @@ routes = Routes(__name__)
     status=201,
     summary="Get a presigned upload for the electronic result (before approving)",
     roles=roles_for(Action.APPROVE),
-    response="ResultUploadOut",
+    response=ResultUploadOut,
 )
-def prepare_result(request: ApiRequest[ResultFileIn], service: IntakeService) -> dict[str, Any]:
-    return service.prepare_result(request.path["id"], actor(request.user), request.body)
+def prepare_result(request: ApiRequest[ResultFileIn], service: IntakeService) -> ResultUploadOut:
+    return ResultUploadOut.of(
+        service.prepare_result(request.path["id"], actor(request.user), request.body)
+    )
 
 
 @routes.route(
     "/dossiers/{id}/result",
     summary="Download the electronic result",
     roles=SIGNED_IN,
-    response="ResultDownloadOut",
+    response=ResultDownloadOut,
 )
-def download_result(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
-    return service.download_result(request.path["id"], actor(request.user))
+def download_result(request: ApiRequest[Any], service: IntakeService) -> ResultDownloadOut:
+    return ResultDownloadOut.of(service.download_result(request.path["id"], actor(request.user)))

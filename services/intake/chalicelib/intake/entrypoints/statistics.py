@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Response
 
 from chalicelib.intake import reports
+from chalicelib.intake.answers.figures import OverdueListOut, StatisticsOut
 from chalicelib.intake.entrypoints.common import XLSX, page_limit
-from chalicelib.intake.views import overdue_view
 from motcua_shared import timeutil
-from motcua_shared.api import ApiRequest, Routes
+from motcua_shared.api import ApiRequest, Routes, answer_dict
 from motcua_shared.errors import ValidationFailed
 from motcua_shared.roles import OVERSIGHT
 
@@ -26,13 +26,13 @@ routes = Routes(__name__)
     roles=OVERSIGHT,
     query=("limit", "cursor"),
     summary="Dossiers past their step deadline or appointment date, most overdue first",
-    response="OverdueListOut",
+    response=OverdueListOut,
 )
-def overdue(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
+def overdue(request: ApiRequest[Any], service: IntakeService) -> OverdueListOut:
     items, cursor = service.overdue(
         page_limit(request.query.get("limit")), request.query.get("cursor")
     )
-    return {"items": [overdue_view(d, hours) for d, hours in items], "next_cursor": cursor}
+    return OverdueListOut.of(items, cursor)
 
 
 @routes.route(
@@ -41,7 +41,7 @@ def overdue(request: ApiRequest[Any], service: IntakeService) -> dict[str, Any]:
     query=("from", "to", "unit", "format"),
     summary="On-time rates, processing time and satisfaction by unit and officer",
     content_types=("application/json", "text/csv", XLSX),
-    response="StatisticsOut",
+    response=StatisticsOut,
 )
 def statistics(request: ApiRequest[Any], service: IntakeService) -> Any:
     q = request.query
@@ -53,13 +53,10 @@ def statistics(request: ApiRequest[Any], service: IntakeService) -> Any:
             "'to' is before 'from'.", "Ngày kết thúc trước ngày bắt đầu.", field="to"
         )
     unit = q.get("unit") or None
-    report = {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "unit": unit,
-        "overdue_now": service.overdue_now(unit),
-        **service.statistics(start, end, unit).to_dict(),
-    }
+    answer = StatisticsOut.of(
+        start, end, unit, service.overdue_now(unit), service.statistics(start, end, unit)
+    )
+    report = answer_dict(answer)
     fmt = q.get("format", "json")
     name = f"thong-ke-ho-so-{start.isoformat()}-{end.isoformat()}"
     if fmt == "csv":
@@ -84,7 +81,7 @@ def statistics(request: ApiRequest[Any], service: IntakeService) -> Any:
         raise ValidationFailed(
             "format is json, csv or xlsx.", "Định dạng: json, csv hoặc xlsx.", field="format"
         )
-    return report
+    return answer
 
 
 def _date(raw: str | None, field: str) -> date | None:

@@ -128,11 +128,6 @@ class IntakeQueries(ServiceBase):
                     count += 1
         return count
 
-    def calendar_year(self, year: int) -> dict[str, Any]:
-        days = self.calendar().days_off(year)
-        return {
-            "year": year,
-            "days": [
-                {"date": d.isoformat(), "name": name, "source": source} for d, name, source in days
-            ],
-        }
+    def calendar_year(self, year: int) -> list[tuple[date, str, str]]:
+        """``(date, name, source)`` of the year's days off and make-up working days."""
+        return self.calendar().days_off(year)
