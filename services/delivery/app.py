@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.delivery.answers import CallbackAnswerOut, ShipmentListOut, ShipmentOut
 from chalicelib.delivery.bootstrap import bootstrap

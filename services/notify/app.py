@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.notify.answers import (
     NotificationListOut,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice import Chalice, Rate, Response
+from chalice.app import Chalice, Rate, Response
 
 from chalicelib.payment.answers import (
     IpnAnswerOut,

@@ -11,10 +11,10 @@ table.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pynamodb.indexes import Index
-from pynamodb.models import Model
+from pynamodb.models import MetaProtocol, Model
 
 M = TypeVar("M", bound=Model)
 
@@ -23,6 +23,15 @@ class Unbound:
     """``Meta`` of a model declared without its table (see :func:`bind`)."""
 
     table_name = ""
+
+
+def table_meta(settings: type) -> MetaProtocol:
+    """``settings`` (a class naming a table, or :class:`Unbound`) as the ``Meta`` of a model:
+    ``Meta = table_meta(Unbound)``. PynamoDB types ``Model.Meta`` as an instance of its
+    ``MetaProtocol``, yet reads it from a class whose missing settings (region, host, timeouts,
+    credentials) its metaclass fills in when the model class is created; mypy cannot see that,
+    so this says it once. The class itself is returned: nothing changes at run time."""
+    return cast(MetaProtocol, settings)
 
 
 def bind(model: type[M], table_name: str, region: str) -> type[M]:

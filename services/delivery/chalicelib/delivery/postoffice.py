@@ -73,7 +73,7 @@ class PostOffice:
         except PostOfficeNotReady as exc:
             raise TransientBookingError(str(exc)) from None
 
-        body = {
+        body: dict[str, str | int | None] = {
             "CustomerCode": self.customer_code,
             "OrderNumber": shipment.order_number,
             "SenderName": shipment.sender.name,

@@ -14,7 +14,7 @@ from pynamodb.models import Model
 
 from chalicelib.delivery.domain.model import Shipment
 from motcua_shared.outbox import outbox_bodies
-from motcua_shared.tables import Unbound, bind
+from motcua_shared.tables import Unbound, bind, table_meta
 from motcua_shared.versioning import save_versioned
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class ItemCodeIndex(GlobalSecondaryIndex["ShipmentItem"]):
 
 
 class ShipmentItem(Model):
-    Meta = Unbound
+    Meta = table_meta(Unbound)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -55,7 +55,7 @@ class ShipmentItem(Model):
 
 
 class DossierCopy(Model):
-    Meta = Unbound
+    Meta = table_meta(Unbound)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

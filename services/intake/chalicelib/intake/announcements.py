@@ -7,7 +7,7 @@ this module: a cold start that announces nothing does not load them (bench/colds
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib.intake.domain.model import NATIONAL_STATUS, Action, Dossier, HistoryEntry, Status
 from motcua_shared.errors import IncompleteRecord
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from motcua_shared.events import dossier as schema
 
 SOURCE = "intake"
+
+T = TypeVar("T")
 
 EVENT_TYPES: dict[Action, str] = {
     Action.CREATE: "dossier.created",
@@ -60,6 +62,14 @@ def _common(dossier: Dossier, actor: str, status: Status) -> dict[str, Any]:
     }
 
 
+def _given(value: T | None, name: str) -> T:
+    """What the announced step has set on the dossier (a submitted dossier has its submission
+    time, an assigned one its unit and officer …); missing, the record is broken."""
+    if value is None:
+        raise IncompleteRecord(name)
+    return value
+
+
 def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.DossierEvent:
     from motcua_shared.events import dossier as schema
 
@@ -68,20 +78,30 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
         case Action.CREATE:
             return schema.DossierCreated(**common)
         case Action.SUBMIT:
-            return schema.DossierSubmitted(**common, channel=d.channel, submitted_at=d.submitted_at)
+            return schema.DossierSubmitted(
+                **common, channel=d.channel, submitted_at=_given(d.submitted_at, "d.submitted_at")
+            )
         case Action.ACCEPT:
-            return schema.DossierAccepted(**common, accepted_at=d.accepted_at, due_at=d.due_at)
+            return schema.DossierAccepted(
+                **common,
+                accepted_at=_given(d.accepted_at, "d.accepted_at"),
+                due_at=_given(d.due_at, "d.due_at"),
+            )
         case Action.ASSIGN:
-            return schema.DossierProcessingStarted(**common, unit=d.unit, officer=d.officer)
+            return schema.DossierProcessingStarted(
+                **common, unit=_given(d.unit, "d.unit"), officer=_given(d.officer, "d.officer")
+            )
         case Action.APPROVE:
             return schema.DossierResultReady(
                 **common,
-                result_summary=d.result_summary,
+                result_summary=_given(d.result_summary, "d.result_summary"),
                 delivery_method=str(d.delivery_method),
                 delivery_address=d.delivery_address,
             )
         case Action.RETURN | Action.RECEIVE_ONLINE:
-            return schema.DossierReturned(**common, returned_at=d.returned_at)
+            return schema.DossierReturned(
+                **common, returned_at=_given(d.returned_at, "d.returned_at")
+            )
         case Action.REQUEST_SUPPLEMENT:
             request = d.supplement_requests[-1]
             return schema.DossierSupplementRequested(
@@ -98,11 +118,13 @@ def _data(dossier: Dossier, action: Action, common: dict[str, Any]) -> schema.Do
         case Action.RESUBMIT:
             return schema.DossierResubmitted(**common, due_at=d.due_at)
         case Action.REFUSE:
-            return schema.DossierRefused(**common, reason=d.refusal_reason)
+            return schema.DossierRefused(
+                **common, reason=_given(d.refusal_reason, "d.refusal_reason")
+            )
         case Action.WITHDRAW:
             return schema.DossierWithdrawn(**common, reason=d.history[-1].note)
         case Action.STOP:
-            return schema.DossierStopped(**common, reason=d.stop_reason)
+            return schema.DossierStopped(**common, reason=_given(d.stop_reason, "d.stop_reason"))
         case Action.EXTEND:
             extension = d.extensions[-1]
             return schema.DossierExtended(

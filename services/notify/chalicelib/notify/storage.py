@@ -17,7 +17,7 @@ from chalicelib.notify.domain.model import Notification, RetryPolicy, Status
 from chalicelib.notify.domain.values import DossierFacts
 from motcua_shared.errors import IncompleteRecord
 from motcua_shared.inbox import inbox_model
-from motcua_shared.tables import Unbound, bind
+from motcua_shared.tables import Unbound, bind, table_meta
 from motcua_shared.timeutil import to_iso
 from motcua_shared.versioning import save_versioned
 
@@ -52,7 +52,7 @@ class PendingIndex(GlobalSecondaryIndex["NotificationItem"]):
 
 
 class NotificationItem(Model):
-    Meta = Unbound
+    Meta = table_meta(Unbound)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -74,7 +74,7 @@ class NotificationItem(Model):
 class DocumentItem(Model):
     """Preferences and dossier facts: a document under a key."""
 
-    Meta = Unbound
+    Meta = table_meta(Unbound)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from chalicelib.payment.domain import closure as closing
 from chalicelib.payment.domain import settlement
@@ -35,6 +35,16 @@ if TYPE_CHECKING:
 
 logger = get_logger("payment")
 SOURCE = "payment"
+
+
+class _AttemptFields(TypedDict):
+    """What every payment event says of its attempt (motcua_shared.events.payment)."""
+
+    txn_ref: str
+    dossier_id: str
+    dossier_code: str | None
+    amount_vnd: int
+    provider: str
 
 
 def new_txn_ref(at: datetime) -> str:
@@ -269,7 +279,7 @@ class PaymentService:
         from motcua_shared.events import new_event  # the contract (pydantic): loaded when used
         from motcua_shared.events import payment as schema
 
-        common = {
+        common: _AttemptFields = {
             "txn_ref": payment.txn_ref,
             "dossier_id": payment.dossier_id,
             "dossier_code": payment.dossier_code,

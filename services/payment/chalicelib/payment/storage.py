@@ -25,7 +25,7 @@ from chalicelib.payment.ports import AttemptRaced
 from motcua_shared.errors import Conflict
 from motcua_shared.inbox import apply_once, inbox_model
 from motcua_shared.outbox import outbox_bodies
-from motcua_shared.tables import Unbound, bind
+from motcua_shared.tables import Unbound, bind, table_meta
 from motcua_shared.timeutil import parse_iso, to_iso
 from motcua_shared.versioning import save_versioned
 
@@ -60,7 +60,7 @@ class PendingIndex(GlobalSecondaryIndex["PaymentItem"]):
 
 
 class PaymentItem(Model):
-    Meta = Unbound
+    Meta = table_meta(Unbound)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -76,7 +76,7 @@ class PaymentItem(Model):
 
 
 class FeeItem(Model):
-    Meta = Unbound
+    Meta = table_meta(Unbound)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -28,6 +28,7 @@ from pynamodb.models import Model
 
 from chalicelib.intake.domain.model import Dossier, Status
 from chalicelib.intake.domain.steps import WATCHED_STATUSES
+from motcua_shared.tables import table_meta
 
 # A result can be verified once it is issued (and for as long as the dossier exists).
 RESULT_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED})
@@ -122,7 +123,7 @@ class VerificationIndex(GlobalSecondaryIndex["DossierItem"]):
 
 
 class DossierItem(Model):
-    Meta = _DossiersTable
+    Meta = table_meta(_DossiersTable)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -138,7 +139,9 @@ class DossierItem(Model):
     step_due = UnicodeAttribute(null=True)
     verification_code = UnicodeAttribute(null=True)
     doc = JSONAttribute()
-    outbox = ListAttribute(of=UnicodeAttribute, default=list)
+    # PynamoDB types a list's elements as the class given in ``of`` (UnicodeAttribute); the
+    # values are the strings it serializes.
+    outbox: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     stats_view = JSONAttribute(null=True)
     version = VersionAttribute()
 
@@ -180,11 +183,13 @@ class DossierItem(Model):
 class StatsItem(Model):
     """Counters of the leaders' statistics (pk ``STATS``; see domain/stats.py for the keys)."""
 
-    Meta = _StatsTable
+    Meta = table_meta(_StatsTable)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
-    count = NumberAttribute(default=0)
+    # The counter's name in stored items and counter keys (domain/stats.py); it hides
+    # Model.count(), which nothing calls on this model.
+    count = NumberAttribute(default=0)  # type: ignore[assignment]
     finished = NumberAttribute(default=0)
     early = NumberAttribute(default=0)
     on_time = NumberAttribute(default=0)
@@ -196,7 +201,7 @@ class StatsItem(Model):
 class AppliedMarker(Model):
     """A dossier write already counted in the statistics (kept as long as the stream keeps it)."""
 
-    Meta = _StatsTable
+    Meta = table_meta(_StatsTable)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -206,7 +211,7 @@ class AppliedMarker(Model):
 class CalendarItem(Model):
     """An administrator's adjustments of one year's working calendar."""
 
-    Meta = _DossiersTable
+    Meta = table_meta(_DossiersTable)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -219,7 +224,7 @@ class CalendarItem(Model):
 class ProcedureEditItem(Model):
     """An administrator's edit of one procedure (the editable keys of the catalogue entry)."""
 
-    Meta = _DossiersTable
+    Meta = table_meta(_DossiersTable)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -229,7 +234,7 @@ class ProcedureEditItem(Model):
 
 
 class SequenceItem(Model):
-    Meta = _DossiersTable
+    Meta = table_meta(_DossiersTable)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
