@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -177,3 +178,23 @@ class Pump:
 @pytest.fixture(scope="session")
 def pump(aws: Stack) -> Pump:
     return Pump(aws)
+
+
+@pytest.fixture
+def atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each write (a conditional put, an ADD) atomically; moto's in-process
+    backend reads and writes an item in steps without a lock, so under threads two ADDs can
+    return the same number and two conditional puts can both pass. One lock around its writes
+    gives the tests DynamoDB's guarantee, no more: a product that read and then wrote in two
+    requests would still race (and these tests would catch it)."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, locked)

@@ -53,6 +53,10 @@ def another_instance(service: str) -> ModuleType:
     return sys.modules[name]
 
 
+# DynamoDB applies each write atomically; moto in-process does not (tests/service/conftest.py).
+pytestmark = pytest.mark.usefixtures("atomic_writes")
+
+
 @pytest.fixture(scope="module")
 def second(aws: Stack) -> Iterator[Client]:
     with Client(another_instance("intake").app) as client:
@@ -86,26 +90,6 @@ def announced_nowhere(aws: Stack, pump: Pump) -> Iterator[None]:
         pump.publish("intake")
     finally:
         service.settings = settings
-
-
-@pytest.fixture(autouse=True)
-def atomic_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each write (a conditional put, an ADD) atomically; moto's in-process
-    backend reads and writes an item in steps without a lock, so under threads two ADDs can
-    return the same number and two conditional puts can both pass. One lock around its writes
-    gives the tests DynamoDB's guarantee, no more: a product that read and then wrote in two
-    requests would still race (and these tests would catch it)."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
 
 
 def counter(agency_code: str, day: date) -> int:

@@ -324,8 +324,10 @@ def test_clicks_while_an_attempt_is_pending_reuse_it(
     assert len(listing["items"]) == 1
 
 
+@pytest.mark.usefixtures("atomic_writes")
 def test_parallel_clicks_open_one_order(payment: Client, auth: Auth, owed: dict[str, Any]) -> None:
-    """Ten clicks at once (as ten Lambda instances would serve them): one attempt."""
+    """Ten clicks at once (as ten Lambda instances would serve them): one attempt. moto's writes
+    are made atomic, as DynamoDB's are (the conftest's ``atomic_writes``)."""
     from motcua_shared.auth import Principal
 
     service = load_app("payment").service
