@@ -17,6 +17,7 @@ from chalice import Chalice
 
 from infra.local.apps import ROOT
 from infra.local.gateway import Gateway
+from tests.service.test_security_headers import directives
 
 SECRET = "per-run-secret-of-this-test"
 S3_PROXY = "http://127.0.0.1:4999"
@@ -98,16 +99,6 @@ def local() -> Iterator[Running]:
     yield Running(gateway, app)
     gateway.shutdown()
     gateway.server_close()
-
-
-def directives(policy: str) -> dict[str, list[str]]:
-    """A Content-Security-Policy header as {directive: [sources]} (CSP Level 3, §2.2)."""
-    found: dict[str, list[str]] = {}
-    for part in policy.split(";"):
-        words = part.split()
-        if words:
-            found[words[0].lower()] = words[1:]
-    return found
 
 
 def assert_no_such_route(answer: Answer, *, gateway_message: bool) -> None:

@@ -5,20 +5,10 @@ forms 01–06 and the result slip, and VNPay's return page."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
-import pytest
 from chalice.test import Client
 
-from infra.local.apps import load_app
-from infra.local.bootstrap import Stack
 from tests.service.test_intake_dossiers import Auth, act, submitted
-
-
-@pytest.fixture(scope="module")
-def payment(aws: Stack) -> Iterator[Client]:
-    with Client(load_app("payment").app) as client:
-        yield client
 
 
 def directives(policy: str) -> dict[str, list[str]]:

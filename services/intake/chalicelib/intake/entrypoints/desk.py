@@ -46,9 +46,8 @@ def desk_queue(request: ApiRequest[Any], service: IntakeService) -> DossierListO
     response=DossierOut,
 )
 def accept_dossier(request: ApiRequest[NoBody], service: IntakeService) -> DossierOut:
-    return DossierOut.of(
-        service.accept(request.path["id"], actor(request.user)), actor(request.user)
-    )
+    caller = actor(request.user)
+    return DossierOut.of(service.accept(request.path["id"], caller), caller)
 
 
 @routes.route(
@@ -60,11 +59,12 @@ def accept_dossier(request: ApiRequest[NoBody], service: IntakeService) -> Dossi
     response=DossierOut,
 )
 def record_payment(request: ApiRequest[CounterPayment], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     body = request.body
     dossier = service.record_payment(
-        request.path["id"], actor(request.user), "counter", body.receipt_no, body.amount_vnd
+        request.path["id"], caller, "counter", body.receipt_no, body.amount_vnd
     )
-    return DossierOut.of(dossier, actor(request.user))
+    return DossierOut.of(dossier, caller)
 
 
 @routes.route(
@@ -78,12 +78,11 @@ def record_payment(request: ApiRequest[CounterPayment], service: IntakeService) 
 def request_supplement(
     request: ApiRequest[SupplementRequestIn], service: IntakeService
 ) -> DossierOut:
+    caller = actor(request.user)
     items = [(i.document_code, i.note) for i in request.body.items]
     return DossierOut.of(
-        service.request_supplement(
-            request.path["id"], actor(request.user), request.body.reason, items
-        ),
-        actor(request.user),
+        service.request_supplement(request.path["id"], caller, request.body.reason, items),
+        caller,
     )
 
 
@@ -96,9 +95,10 @@ def request_supplement(
     response=DossierOut,
 )
 def refuse_dossier(request: ApiRequest[Reason], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     return DossierOut.of(
-        service.refuse(request.path["id"], actor(request.user), request.body.reason),
-        actor(request.user),
+        service.refuse(request.path["id"], caller, request.body.reason),
+        caller,
     )
 
 
@@ -111,6 +111,5 @@ def refuse_dossier(request: ApiRequest[Reason], service: IntakeService) -> Dossi
     response=DossierOut,
 )
 def return_dossier(request: ApiRequest[NoBody], service: IntakeService) -> DossierOut:
-    return DossierOut.of(
-        service.return_result(request.path["id"], actor(request.user)), actor(request.user)
-    )
+    caller = actor(request.user)
+    return DossierOut.of(service.return_result(request.path["id"], caller), caller)

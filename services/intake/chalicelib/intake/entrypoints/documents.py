@@ -28,13 +28,14 @@ routes = Routes(__name__)
     content_types=("text/html",),
 )
 def printable_document(request: ApiRequest[Any], service: IntakeService) -> Response:
+    caller = actor(request.user)
     kind = request.path["kind"]
     if kind not in documents.KINDS:
         raise NotFound(
             f"No document '{kind}'; choose one of {', '.join(documents.KINDS)}.",
             "Không có mẫu văn bản này.",
         )
-    dossier = service.visible(request.path["id"], actor(request.user))
+    dossier = service.visible(request.path["id"], caller)
     procedure = service.catalog.get(dossier.procedure_code)
     context = {
         "agency_name": procedure.agency_name,
@@ -46,7 +47,7 @@ def printable_document(request: ApiRequest[Any], service: IntakeService) -> Resp
         )
         if dossier.result and dossier.result.verification_code
         else None,
-        "dossier": answer_dict(DossierOut.of(dossier, actor(request.user))),
+        "dossier": answer_dict(DossierOut.of(dossier, caller)),
         "documents": answer_dict(ProcedureOut.of(procedure))["documents"],
     }
     return Response(

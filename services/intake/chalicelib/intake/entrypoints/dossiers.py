@@ -33,7 +33,8 @@ routes = Routes(__name__)
     response=DossierOut,
 )
 def create_dossier(request: ApiRequest[NewDossier], service: IntakeService) -> DossierOut:
-    return DossierOut.of(service.create(actor(request.user), request.body), actor(request.user))
+    caller = actor(request.user)
+    return DossierOut.of(service.create(caller, request.body), caller)
 
 
 @routes.route(
@@ -44,20 +45,20 @@ def create_dossier(request: ApiRequest[NewDossier], service: IntakeService) -> D
     response=DossierListOut,
 )
 def list_dossiers(request: ApiRequest[Any], service: IntakeService) -> DossierListOut:
+    caller = actor(request.user)
     limit = page_limit(request.query.get("limit"))
     items, cursor = service.list_for(
-        actor(request.user), request.query.get("status"), limit, request.query.get("cursor")
+        caller, request.query.get("status"), limit, request.query.get("cursor")
     )
-    return DossierListOut.of(items, actor(request.user), cursor)
+    return DossierListOut.of(items, caller, cursor)
 
 
 @routes.route(
     "/dossiers/{id}", summary="One dossier with its history", roles=SIGNED_IN, response=DossierOut
 )
 def get_dossier(request: ApiRequest[Any], service: IntakeService) -> DossierOut:
-    return DossierOut.of(
-        service.visible(request.path["id"], actor(request.user)), actor(request.user)
-    )
+    caller = actor(request.user)
+    return DossierOut.of(service.visible(request.path["id"], caller), caller)
 
 
 @routes.route(
@@ -69,9 +70,8 @@ def get_dossier(request: ApiRequest[Any], service: IntakeService) -> DossierOut:
     response=DossierOut,
 )
 def update_dossier(request: ApiRequest[DossierUpdate], service: IntakeService) -> DossierOut:
-    return DossierOut.of(
-        service.update(request.path["id"], actor(request.user), request.body), actor(request.user)
-    )
+    caller = actor(request.user)
+    return DossierOut.of(service.update(request.path["id"], caller, request.body), caller)
 
 
 @routes.route(
@@ -83,9 +83,8 @@ def update_dossier(request: ApiRequest[DossierUpdate], service: IntakeService) -
     response=DossierOut,
 )
 def submit_dossier(request: ApiRequest[NoBody], service: IntakeService) -> DossierOut:
-    return DossierOut.of(
-        service.submit(request.path["id"], actor(request.user)), actor(request.user)
-    )
+    caller = actor(request.user)
+    return DossierOut.of(service.submit(request.path["id"], caller), caller)
 
 
 @routes.route(
@@ -97,9 +96,10 @@ def submit_dossier(request: ApiRequest[NoBody], service: IntakeService) -> Dossi
     response=DossierOut,
 )
 def withdraw_dossier(request: ApiRequest[OptionalReason], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     return DossierOut.of(
-        service.withdraw(request.path["id"], actor(request.user), request.body.reason),
-        actor(request.user),
+        service.withdraw(request.path["id"], caller, request.body.reason),
+        caller,
     )
 
 
@@ -113,8 +113,9 @@ def withdraw_dossier(request: ApiRequest[OptionalReason], service: IntakeService
     response=DossierOut,
 )
 def rate_dossier(request: ApiRequest[RatingIn], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     body = request.body
     return DossierOut.of(
-        service.rate(request.path["id"], actor(request.user), body.score, body.comment),
-        actor(request.user),
+        service.rate(request.path["id"], caller, body.score, body.comment),
+        caller,
     )

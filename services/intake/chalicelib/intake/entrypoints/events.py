@@ -5,6 +5,7 @@ table's stream), the deadline watch (a schedule)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Rate
@@ -29,6 +30,7 @@ SYSTEM = Actor(sub="system", username="system", roles=frozenset({Role.SYSTEM}))
 SHIPMENT_NEWS = ("shipment.delivered", "shipment.failed", "shipment.returned")
 
 
+@cache  # one table per service: built with the first event, not for every one
 def consumers(service: IntakeService) -> Handlers:
     """What other services tell intake, by event type: a fee paid online moves the dossier on;
     the post office's news is written in its history (a delivered result returns it)."""

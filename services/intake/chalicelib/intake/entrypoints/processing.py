@@ -31,15 +31,16 @@ routes = Routes(__name__)
     response=DossierListOut,
 )
 def worklist(request: ApiRequest[Any], service: IntakeService) -> DossierListOut:
+    caller = actor(request.user)
     q = request.query
     items, cursor = service.worklist(
-        actor(request.user),
+        caller,
         q.get("unit"),
         q.get("officer"),
         page_limit(q.get("limit")),
         q.get("cursor"),
     )
-    return DossierListOut.of(items, actor(request.user), cursor)
+    return DossierListOut.of(items, caller, cursor)
 
 
 @routes.route(
@@ -51,10 +52,11 @@ def worklist(request: ApiRequest[Any], service: IntakeService) -> DossierListOut
     response=DossierOut,
 )
 def assign_dossier(request: ApiRequest[Assignment], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     body = request.body
     return DossierOut.of(
-        service.assign(request.path["id"], actor(request.user), body.unit, body.officer),
-        actor(request.user),
+        service.assign(request.path["id"], caller, body.unit, body.officer),
+        caller,
     )
 
 
@@ -67,9 +69,10 @@ def assign_dossier(request: ApiRequest[Assignment], service: IntakeService) -> D
     response=DossierOut,
 )
 def approve_dossier(request: ApiRequest[Approval], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     return DossierOut.of(
-        service.approve(request.path["id"], actor(request.user), request.body.result_summary),
-        actor(request.user),
+        service.approve(request.path["id"], caller, request.body.result_summary),
+        caller,
     )
 
 
@@ -82,9 +85,10 @@ def approve_dossier(request: ApiRequest[Approval], service: IntakeService) -> Do
     response=DossierOut,
 )
 def stop_dossier(request: ApiRequest[Reason], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     return DossierOut.of(
-        service.stop(request.path["id"], actor(request.user), request.body.reason),
-        actor(request.user),
+        service.stop(request.path["id"], caller, request.body.reason),
+        caller,
     )
 
 
@@ -97,8 +101,9 @@ def stop_dossier(request: ApiRequest[Reason], service: IntakeService) -> Dossier
     response=DossierOut,
 )
 def extend_dossier(request: ApiRequest[ExtensionIn], service: IntakeService) -> DossierOut:
+    caller = actor(request.user)
     body = request.body
     return DossierOut.of(
-        service.extend(request.path["id"], actor(request.user), body.reason, body.new_due_at),
-        actor(request.user),
+        service.extend(request.path["id"], caller, body.reason, body.new_due_at),
+        caller,
     )
